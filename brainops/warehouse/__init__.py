@@ -1,0 +1,1 @@
+"""The warehouse: one Postgres with pgvector (embedded by default)."""
