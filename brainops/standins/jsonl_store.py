@@ -1,0 +1,98 @@
+"""A SQLite index over the sample's JSONL files, so stand-in servers page and filter without loading
+everything into memory (scale 100 has millions of records)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def to_micros(iso: str) -> int:
+    at = datetime.fromisoformat(iso)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return int(at.timestamp() * 1_000_000)
+
+
+class JsonlStore:
+    """Records keyed by (collection, id), each with an update time in microseconds and its JSON text."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.db_path, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = conn
+        return conn
+
+    @classmethod
+    def build(cls, db_path: Path, collections: dict[str, Path], updated_of) -> JsonlStore:
+        """(Re)build the index from JSONL files; `updated_of(record)` gives a record's ISO update time."""
+        tmp = db_path.with_suffix(".building")
+        tmp.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp)
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute(
+            "CREATE TABLE records (collection TEXT, id TEXT, updated INTEGER, doc TEXT, PRIMARY KEY (collection, id))"
+        )
+        for name, path in collections.items():
+            if not path.exists():
+                continue
+            with path.open() as f:
+                batch = []
+                for line in f:
+                    record = json.loads(line)
+                    batch.append((name, str(record["id"]), to_micros(updated_of(record)), line.strip()))
+                    if len(batch) >= 10_000:
+                        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", batch)
+                        batch = []
+                conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", batch)
+        conn.execute("CREATE INDEX records_by_update ON records (collection, updated, id)")
+        conn.commit()
+        conn.close()
+        tmp.replace(db_path)
+        return cls(db_path)
+
+    def count(self, collection: str, updated_gte: int | None = None) -> int:
+        if updated_gte is None:
+            sql, args = "SELECT count(*) FROM records WHERE collection = ?", (collection,)
+        else:
+            sql = "SELECT count(*) FROM records WHERE collection = ? AND updated >= ?"
+            args = (collection, updated_gte)
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    def page(
+        self, collection: str, *, limit: int, offset: int, updated_gte: int | None = None, descending: bool = False
+    ) -> list[str]:
+        order = "DESC" if descending else "ASC"
+        where = "collection = ?" + (" AND updated >= ?" if updated_gte is not None else "")
+        args: tuple = (collection,) if updated_gte is None else (collection, updated_gte)
+        rows = self.conn.execute(
+            f"SELECT doc FROM records WHERE {where} ORDER BY updated {order}, id {order} LIMIT ? OFFSET ?",
+            (*args, limit, offset),
+        )
+        return [r[0] for r in rows]
+
+    def get(self, collection: str, record_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT doc FROM records WHERE collection = ? AND id = ?", (collection, record_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def put(self, collection: str, record_id: str, updated_iso: str, doc: str) -> None:
+        with self._write_lock:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                (collection, record_id, to_micros(updated_iso), doc),
+            )
+            self.conn.commit()

@@ -1,0 +1,1 @@
+"""CenterPoint Connect: HTTP client, resource catalogue and sync (no Dagster imports)."""

@@ -1,0 +1,1 @@
+"""Bulk loaders into the warehouse (no Dagster imports)."""
