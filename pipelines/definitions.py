@@ -1,0 +1,39 @@
+"""The code location: gathers assets, resources, jobs, schedules and sensors. Touches no network or
+database at import time."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.assets.centerpoint import centerpoint_raw
+from pipelines.assets.dbt import analytics_dbt
+from pipelines.jobs import centerpoint_daily, materialize_all
+from pipelines.resources.centerpoint import CenterPointResource
+from pipelines.resources.dbt import dbt_resource
+from pipelines.resources.warehouse import WarehouseResource
+from pipelines.schedules import centerpoint_daily_schedule
+from sensors import ALL_SENSORS
+
+
+def _env(name: str) -> dg.EnvVar | str:
+    """An EnvVar when the variable is set, else empty (the resource's own default applies)."""
+    import os
+
+    return dg.EnvVar(name) if os.environ.get(name) else ""
+
+
+defs = dg.Definitions(
+    assets=[centerpoint_raw, analytics_dbt],
+    jobs=[materialize_all, centerpoint_daily],
+    schedules=[centerpoint_daily_schedule],
+    sensors=ALL_SENSORS,
+    resources={
+        "warehouse": WarehouseResource(database_url=_env("BRAINOPS_WAREHOUSE_URL")),
+        "centerpoint": CenterPointResource(
+            api_key=_env("CENTERPOINT_API_KEY"),
+            base_url=_env("CENTERPOINT_BASE_URL"),
+            auth_scheme=_env("CENTERPOINT_AUTH_SCHEME") or "Bearer",
+        ),
+        "dbt": dbt_resource(),
+    },
+)
