@@ -13,10 +13,13 @@ def data_dir() -> Path:
     return Path(os.environ.get("BRAINOPS_DATA_DIR") or PROJECT_ROOT / ".data").resolve()
 
 
-def sample_dir(scale: int = 1) -> Path:
-    """The generated sample business for a scale, unless BRAINOPS_SAMPLE_DIR points elsewhere."""
+def sample_dir(scale: float | None = None) -> Path:
+    """The generated sample business for a scale (default SAMPLE_SCALE, else 1), unless BRAINOPS_SAMPLE_DIR
+    points elsewhere."""
     override = os.environ.get("BRAINOPS_SAMPLE_DIR")
-    return Path(override).resolve() if override else data_dir() / "sample" / f"scale-{scale}"
+    if scale is None:
+        scale = float(os.environ.get("SAMPLE_SCALE") or 1)
+    return Path(override).resolve() if override else data_dir() / "sample" / f"scale-{scale:g}"
 
 
 def dagster_home() -> Path:

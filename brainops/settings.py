@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     embeddings_provider: str = "local"
     ies_landing_dir: str | None = None
 
-    sample_scale: int = 1
+    sample_scale: float = 1
     sample_seed: int = 42
 
     api_host: str = "127.0.0.1"

@@ -27,8 +27,9 @@ def server_url() -> str:
 
 
 def warehouse_url() -> str:
-    """The warehouse database. With DATABASE_URL set, its own database is the warehouse."""
-    explicit = os.environ.get("DATABASE_URL")
+    """The warehouse database: BRAINOPS_WAREHOUSE_URL (set by `brainops` for the processes it starts),
+    else DATABASE_URL, else the `brainops` database of the embedded server."""
+    explicit = os.environ.get("BRAINOPS_WAREHOUSE_URL") or os.environ.get("DATABASE_URL")
     if explicit:
         return explicit
     return with_database(server_url(), WAREHOUSE_DB)
@@ -39,7 +40,8 @@ def dagster_url() -> str:
     explicit = os.environ.get("DAGSTER_PG_URL")
     if explicit:
         return explicit
-    url = with_database(server_url(), DAGSTER_DB)
+    # With DATABASE_URL, Dagster's tables share that database; embedded, they get their own.
+    url = os.environ.get("DATABASE_URL") or with_database(server_url(), DAGSTER_DB)
     parts = urlparse(url)
     # SQLAlchemy needs a host-less URL with the socket in the query for Unix sockets.
     query = dict(parse_qsl(parts.query))

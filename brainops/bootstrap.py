@@ -1,0 +1,75 @@
+"""Bring the local platform to a runnable state: database, migrations, Dagster home, sample data.
+
+Every step is idempotent, so `brainops up` on an existing `.data/` only checks and moves on.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from brainops.paths import dagster_home, sample_dir
+from brainops.settings import get_settings
+from brainops.warehouse import connection, migrate
+
+DAGSTER_YAML = """\
+# Written by `brainops` (brainops/bootstrap.py); Dagster's runs, event log and schedules in Postgres.
+storage:
+  postgres:
+    postgres_url:
+      env: DAGSTER_PG_URL
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 2
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass(frozen=True)
+class Environment:
+    warehouse_url: str
+    dagster_url: str
+    dagster_home: Path
+    migrations_applied: list[str]
+
+
+def prepare_database() -> Environment:
+    """Start Postgres if embedded, create databases, migrate, and export the URLs for child processes."""
+    connection.ensure_databases()
+    warehouse = connection.warehouse_url()
+    applied = migrate.migrate(warehouse)
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists() or config.read_text() != DAGSTER_YAML:
+        config.write_text(DAGSTER_YAML)
+    env = Environment(warehouse, connection.dagster_url(), home, applied)
+    export(env)
+    return env
+
+
+def export(env: Environment) -> None:
+    from pipelines.resources.dbt import dbt_env
+
+    os.environ["BRAINOPS_WAREHOUSE_URL"] = env.warehouse_url
+    os.environ["DAGSTER_PG_URL"] = env.dagster_url
+    os.environ["DAGSTER_HOME"] = str(env.dagster_home)
+    os.environ.update(dbt_env(env.warehouse_url))
+
+
+def sources_in_sample_mode() -> list[str]:
+    s = get_settings()
+    modes = {
+        "centerpoint": not s.centerpoint_api_key and not s.centerpoint_base_url,
+        "stripe": not s.stripe_api_key and not s.stripe_api_base,
+        "notion": not s.notion_token and not s.notion_base_url,
+    }
+    return [name for name, sample in modes.items() if sample]
+
+
+def sample_ready() -> bool:
+    return (sample_dir(get_settings().sample_scale) / "manifest.json").exists()

