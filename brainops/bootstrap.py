@@ -12,6 +12,7 @@ from pathlib import Path
 from brainops.paths import dagster_home, sample_dir
 from brainops.settings import get_settings
 from brainops.warehouse import connection, migrate
+from brainops.warehouse.connection import dbt_env
 
 DAGSTER_YAML = """\
 # Written by `brainops` (brainops/bootstrap.py); Dagster's runs, event log and schedules in Postgres.
@@ -53,8 +54,6 @@ def prepare_database() -> Environment:
 
 
 def export(env: Environment) -> None:
-    from pipelines.resources.dbt import dbt_env
-
     os.environ["BRAINOPS_WAREHOUSE_URL"] = env.warehouse_url
     os.environ["DAGSTER_PG_URL"] = env.dagster_url
     os.environ["DAGSTER_HOME"] = str(env.dagster_home)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
+from urllib.parse import parse_qs, parse_qsl, unquote, urlencode, urlparse, urlunparse
 
 import psycopg
 
@@ -61,3 +61,17 @@ def ensure_databases() -> None:
 
 def connect(**kwargs) -> psycopg.Connection:
     return psycopg.connect(warehouse_url(), **kwargs)
+
+
+def dbt_env(url: str) -> dict[str, str]:
+    """DBT_PG_* variables (read by dbt/profiles.yml) for a libpq URL, including Unix-socket hosts."""
+    parts = urlparse(url)
+    query = parse_qs(parts.query)
+    host = query.get("host", [parts.hostname or "localhost"])[0]
+    return {
+        "DBT_PG_HOST": host,
+        "DBT_PG_PORT": str(query.get("port", [parts.port or 5432])[0]),
+        "DBT_PG_USER": unquote(parts.username or "postgres"),
+        "DBT_PG_PASSWORD": unquote(parts.password or ""),
+        "DBT_PG_DBNAME": (parts.path or "/postgres").lstrip("/") or "postgres",
+    }

@@ -1,7 +1,6 @@
 """raw.centerpoint_* assets: one multi-asset, so a run starts one client (and, in sample mode, one
 local server) for all resources; any subset can be materialized alone."""
 
-
 import dagster as dg
 
 from pipelines.centerpoint.catalog import RESOURCES

@@ -1,6 +1,5 @@
 """dbt models as assets (group `analytics`); dbt tests surface as asset checks."""
 
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -6,11 +6,11 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
 
 from dagster_dbt import DbtCliResource, DbtProject
 
 from brainops.paths import DBT_PROJECT_DIR
+from brainops.warehouse.connection import dbt_env
 
 
 @cache
@@ -22,20 +22,6 @@ def dbt_project() -> DbtProject:
         # A fresh clone has no manifest yet: parse once (a few seconds, no database needed).
         project.preparer.prepare(project)
     return project
-
-
-def dbt_env(url: str) -> dict[str, str]:
-    """DBT_PG_* variables (read by dbt/profiles.yml) for a libpq URL, including Unix-socket hosts."""
-    parts = urlparse(url)
-    query = parse_qs(parts.query)
-    host = query.get("host", [parts.hostname or "localhost"])[0]
-    return {
-        "DBT_PG_HOST": host,
-        "DBT_PG_PORT": str(query.get("port", [parts.port or 5432])[0]),
-        "DBT_PG_USER": unquote(parts.username or "postgres"),
-        "DBT_PG_PASSWORD": unquote(parts.password or ""),
-        "DBT_PG_DBNAME": (parts.path or "/postgres").lstrip("/") or "postgres",
-    }
 
 
 def export_dbt_env(url: str) -> None:
