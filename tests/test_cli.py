@@ -1,0 +1,42 @@
+"""The `brainops` console script, run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+from brainops.apikeys import hash_key
+
+BRAINOPS = str(Path(sys.executable).parent / "brainops")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "BRAINOPS_WAREHOUSE_URL"}
+    return subprocess.run([BRAINOPS, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_apikey_create_prints_the_key_alone_on_the_last_line(pg_server: str) -> None:
+    result = run("apikey", "create", "--name", "cli test", "--role", "admin")
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1]
+    assert key.startswith("bo_") and " " not in key
+    url = run("db", "url").stdout.strip().splitlines()[-1]
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT name, role FROM app.api_keys WHERE key_hash = %s", (hash_key(key),)).fetchone()
+    assert row == ("cli test", "admin")
+
+
+def test_an_unknown_role_is_refused_with_the_valid_ones_named(pg_server: str) -> None:
+    result = run("apikey", "create", "--name", "x", "--role", "superuser")
+    assert result.returncode == 2
+    assert "admin, analyst, applicant" in result.stderr
+
+
+def test_db_url_names_the_embedded_server_socket(pg_server: str) -> None:
+    result = run("db", "url")
+    assert result.returncode == 0
+    assert "host=" in result.stdout and "/pg" in result.stdout
