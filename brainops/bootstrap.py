@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from brainops.paths import dagster_home, sample_dir
+from brainops.paths import dagster_home, data_dir, sample_dir
 from brainops.settings import get_settings
 from brainops.warehouse import connection, migrate
 from brainops.warehouse.connection import dbt_env
@@ -46,7 +46,9 @@ def prepare_database() -> Environment:
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text() != DAGSTER_YAML:
+    # An explicitly configured DAGSTER_HOME (docker-compose, a deployment) owns its dagster.yaml.
+    ours = "DAGSTER_HOME" not in os.environ or home == data_dir() / "dagster_home"
+    if not config.exists() or (ours and config.read_text() != DAGSTER_YAML):
         config.write_text(DAGSTER_YAML)
     env = Environment(warehouse, connection.dagster_url(), home, applied)
     export(env)
