@@ -40,7 +40,10 @@ def copy_upsert(
     key: str = "id",
     version_column: str | None = "updated_at",
 ) -> UpsertResult:
-    """Load `rows` (tuples in `columns` order) into schema.table. Runs inside the caller's transaction."""
+    """Load `rows` (tuples in `columns` order) into schema.table. Runs inside the caller's transaction.
+
+    Returns how many rows were inserted and how many existing rows changed; identical rows count as neither.
+    """
     target = sql.Identifier(schema, table)
     stage = sql.Identifier(f"_stage_{table}")
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
@@ -59,10 +62,15 @@ def copy_upsert(
             sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in columns if c != key
         )
         newest_first = sql.SQL(", {} DESC").format(sql.Identifier(version_column)) if version_column else sql.SQL("")
+        # Rows that did not change are not rewritten: no dead tuples, and `updated` counts real changes.
+        changed = sql.SQL("({}) IS DISTINCT FROM ({})").format(
+            sql.SQL(", ").join(sql.SQL("{}.{}").format(target, sql.Identifier(c)) for c in columns),
+            sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in columns),
+        )
         only_if_newer = (
-            sql.SQL("WHERE EXCLUDED.{0} >= {1}.{0}").format(sql.Identifier(version_column), target)
+            sql.SQL("WHERE EXCLUDED.{0} >= {1}.{0} AND {2}").format(sql.Identifier(version_column), target, changed)
             if version_column
-            else sql.SQL("")
+            else sql.SQL("WHERE {}").format(changed)
         )
         # DISTINCT ON: one page set may carry the same id twice (a record edited mid-sync).
         cur.execute(

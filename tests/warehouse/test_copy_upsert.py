@@ -26,7 +26,7 @@ def test_inserts_then_reloading_the_same_rows_duplicates_nothing(conn: psycopg.C
     first = load(conn, rows)
     second = load(conn, rows)
     assert (first.inserted, first.updated) == (500, 0)
-    assert (second.inserted, second.updated) == (0, 500)
+    assert (second.inserted, second.updated) == (0, 0)
     assert conn.execute("SELECT count(*) FROM raw.centerpoint_companies").fetchone()[0] == 500
 
 
@@ -41,3 +41,10 @@ def test_the_same_id_twice_in_one_batch_keeps_the_newest(conn: psycopg.Connectio
     result = load(conn, [row("7", "2024-02-01T00:00:00Z", "old"), row("7", "2024-02-02T00:00:00Z", "new")])
     assert result.inserted == 1
     assert names(conn) == {"7": "new"}
+
+
+def test_a_changed_row_counts_as_updated_and_an_unchanged_one_does_not(conn: psycopg.Connection) -> None:
+    load(conn, [row("1", "2024-02-01T00:00:00Z", "a"), row("2", "2024-02-01T00:00:00Z", "b")])
+    result = load(conn, [row("1", "2024-02-01T00:00:00Z", "a"), row("2", "2024-02-05T00:00:00Z", "b2")])
+    assert (result.inserted, result.updated) == (0, 1)
+    assert names(conn) == {"1": "a", "2": "b2"}
