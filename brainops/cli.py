@@ -23,7 +23,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(sample_app, name="sample")
 app.add_typer(apikey_app, name="apikey")
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _prepare():
@@ -134,6 +134,7 @@ def up(
         raise typer.Exit(1)
     key = _create_key("make run", "admin")
     children = _serve(ui_port, api_port)
+    _wait_until_ready(ui_port, api_port, children)
     console.print(f"\n[bold green]BrainOps is up[/bold green] ({time.perf_counter() - started:.1f} s)")
     console.print(f"  Dagster UI  http://127.0.0.1:{ui_port}")
     console.print(f"  API         http://127.0.0.1:{api_port}/docs")
@@ -170,8 +171,28 @@ def _serve(ui_port: int, api_port: int) -> list[subprocess.Popen]:
     return [subprocess.Popen(cmd, cwd=PROJECT_ROOT, start_new_session=True) for cmd in commands]
 
 
+def _wait_until_ready(ui_port: int, api_port: int, children: list[subprocess.Popen], timeout: float = 120) -> None:
+    import httpx
+
+    urls = [f"http://127.0.0.1:{ui_port}/server_info", f"http://127.0.0.1:{api_port}/health"]
+    deadline = time.monotonic() + timeout
+    with console.status("Starting the Dagster UI, the daemon and the API..."):
+        while urls and time.monotonic() < deadline:
+            if any(child.poll() is not None for child in children):
+                return  # _wait reports which one stopped
+            try:
+                if httpx.get(urls[0], timeout=2).status_code < 500:
+                    urls.pop(0)
+                    continue
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+
+
 def _wait(children: list[subprocess.Popen]) -> None:
-    def stop(*_: object) -> None:
+    stopping = False
+
+    def stop() -> None:
         for child in children:
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGTERM)
@@ -181,14 +202,21 @@ def _wait(children: list[subprocess.Popen]) -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    def on_signal(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    # Explicit handlers: a shell that starts us in the background may have set SIGINT to "ignore".
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
     try:
-        while all(child.poll() is None for child in children):
-            time.sleep(1)
-        failed = [c.args[0] for c in children if c.poll() is not None]
-        console.print(f"[red]{', '.join(map(str, failed))} stopped; shutting down.[/red]")
-    except KeyboardInterrupt:
-        console.print("Stopping...")
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        if stopping:
+            console.print("Stopping...")
+        else:
+            failed = [str(c.args[0]) for c in children if c.poll() is not None]
+            console.print(f"[red]{', '.join(failed)} stopped (is its port already in use?); shutting down.[/red]")
     finally:
         stop()
 
