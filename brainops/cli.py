@@ -116,7 +116,7 @@ def materialize(
 @app.command()
 def up(
     ui_port: int = typer.Option(3000, help="Dagster UI port."),
-    api_port: int = typer.Option(8000, help="API port."),
+    api_port: int = typer.Option(None, help="API port (default API_PORT, else 8000)."),
     materialize_first: bool = typer.Option(
         None,
         "--materialize/--no-materialize",
@@ -124,6 +124,9 @@ def up(
     ),
 ) -> None:
     """Set everything up, materialize, then serve the Dagster UI (with the daemon) and the API."""
+    from brainops.settings import get_settings
+
+    api_port = api_port or get_settings().api_port
     started = time.perf_counter()
     env = _prepare()
     _ensure_sample()
@@ -261,6 +264,9 @@ def sample_generate(
     force: bool = typer.Option(False, help="Regenerate even if the sample exists."),
 ) -> None:
     """Generate the deterministic sample business (CenterPoint, Stripe, Notion, IES files, ground truth)."""
+    from brainops.warehouse.connection import server_url
+
+    server_url()  # like every brainops command, make sure the warehouse server is up
     target = out or sample_dir(scale)
     if (target / "manifest.json").exists() and not force:
         console.print(f"Sample already at {target} (use --force to regenerate).")

@@ -3,6 +3,8 @@ database at import time."""
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipelines.assets.centerpoint import centerpoint_raw
@@ -17,8 +19,6 @@ from sensors import ALL_SENSORS
 
 def _env(name: str) -> dg.EnvVar | str:
     """An EnvVar when the variable is set, else empty (the resource's own default applies)."""
-    import os
-
     return dg.EnvVar(name) if os.environ.get(name) else ""
 
 
@@ -33,6 +33,7 @@ defs = dg.Definitions(
             api_key=_env("CENTERPOINT_API_KEY"),
             base_url=_env("CENTERPOINT_BASE_URL"),
             auth_scheme=_env("CENTERPOINT_AUTH_SCHEME") or "Bearer",
+            page_size=dg.EnvVar.int("CENTERPOINT_PAGE_SIZE") if os.environ.get("CENTERPOINT_PAGE_SIZE") else 100,
         ),
         "dbt": dbt_resource(),
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import psycopg
 
 from brainops.apikeys import hash_key
+from brainops.warehouse import connection
 
 BRAINOPS = str(Path(sys.executable).parent / "brainops")
 
@@ -40,3 +42,27 @@ def test_db_url_names_the_embedded_server_socket(pg_server: str) -> None:
     result = run("db", "url")
     assert result.returncode == 0
     assert "host=" in result.stdout and "/pg" in result.stdout
+
+
+def test_sample_generate_writes_a_complete_sample_with_counts(tmp_path: Path) -> None:
+    out = tmp_path / "sample"
+    result = run("sample", "generate", "--scale", "0.02", "--seed", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["centerpoint/companies"] > 0
+    assert "centerpoint/companies" in result.stderr
+    again = run("sample", "generate", "--scale", "0.02", "--seed", "3", "--out", str(out))
+    assert "already" in again.stderr
+
+
+def test_materialize_runs_a_selection_recorded_in_dagsters_postgres_storage(pg_server: str, sample_dir: Path) -> None:
+    result = run("materialize", "--select", "key:raw/centerpoint_employees")
+    assert result.returncode == 0, result.stderr[-3000:]
+    url = run("db", "url").stdout.strip().splitlines()[-1]
+    with psycopg.connect(url) as conn:
+        employees = conn.execute("SELECT count(*) FROM raw.centerpoint_employees").fetchone()[0]
+        companies = conn.execute("SELECT count(*) FROM raw.centerpoint_companies").fetchone()[0]
+    assert employees > 0 and companies == 0  # only the selection ran
+    with psycopg.connect(connection.with_database(pg_server, "dagster")) as conn:
+        runs = conn.execute("SELECT status FROM runs").fetchall()
+    assert ("SUCCESS",) in runs
