@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from brainops.paths import sample_dir
 from brainops.standins import centerpoint as standin
-from brainops.standins.runner import serve_in_thread
+from brainops.standins.runner import free_port
 from brainops.warehouse import connection, migrate
 from pipelines.centerpoint.catalog import RESOURCES
 from pipelines.centerpoint.client import CenterPointClient
@@ -54,10 +58,30 @@ def ensure_sample(scale: float) -> Path:
     return out
 
 
+@contextmanager
+def standin_process(sample: Path) -> Iterator[str]:
+    """The local CenterPoint API in its own process, as a remote API would be (no shared GIL)."""
+    standin.open_store(sample)  # build the index before the clock starts
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "brainops.standins", "centerpoint", "--sample", str(sample), "--port", str(port)]
+    )
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/centerpoint/employees", headers={"Authorization": "Bearer sample"})
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
 def end_to_end(url: str, sample: Path) -> tuple[int, float]:
-    store = standin.open_store(sample)
     total_rows, started = 0, time.perf_counter()
-    with serve_in_thread(standin.create_app(store)) as base, psycopg.connect(url) as conn:
+    with standin_process(sample) as base, psycopg.connect(url) as conn:
         with CenterPointClient(f"{base}/centerpoint/", "sample", page_size=100) as client:
             for name, spec in RESOURCES.items():
                 result = sync_resource(conn, client, spec, full_refresh=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,9 @@ class JsonlStore:
         self.db_path = db_path
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        # Where each served page ended, so the next page number continues by key instead of
+        # re-walking OFFSET rows (OFFSET paging of N pages is otherwise quadratic).
+        self._page_ends: OrderedDict[tuple, tuple[int, str]] = OrderedDict()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -74,14 +78,24 @@ class JsonlStore:
     def page(
         self, collection: str, *, limit: int, offset: int, updated_gte: int | None = None, descending: bool = False
     ) -> list[str]:
-        order = "DESC" if descending else "ASC"
+        order, cmp = ("DESC", "<") if descending else ("ASC", ">")
         where = "collection = ?" + (" AND updated >= ?" if updated_gte is not None else "")
         args: tuple = (collection,) if updated_gte is None else (collection, updated_gte)
+        query = (collection, updated_gte, descending)
+        skip = offset
+        if offset and (last := self._page_ends.get((*query, offset))) is not None:
+            where += f" AND (updated, id) {cmp} (?, ?)"
+            args, skip = (*args, *last), 0
         rows = self.conn.execute(
-            f"SELECT doc FROM records WHERE {where} ORDER BY updated {order}, id {order} LIMIT ? OFFSET ?",
-            (*args, limit, offset),
-        )
-        return [r[0] for r in rows]
+            f"SELECT updated, id, doc FROM records WHERE {where} ORDER BY updated {order}, id {order} LIMIT ? OFFSET ?",
+            (*args, limit, skip),
+        ).fetchall()
+        if rows:
+            with self._write_lock:
+                self._page_ends[(*query, offset + len(rows))] = (rows[-1][0], rows[-1][1])
+                while len(self._page_ends) > 4096:
+                    self._page_ends.popitem(last=False)
+        return [r[2] for r in rows]
 
     def get(self, collection: str, record_id: str) -> str | None:
         row = self.conn.execute(
@@ -91,6 +105,7 @@ class JsonlStore:
 
     def put(self, collection: str, record_id: str, updated_iso: str, doc: str) -> None:
         with self._write_lock:
+            self._page_ends.clear()  # an edit moves the record: remembered page ends are stale
             self.conn.execute(
                 "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
                 (collection, record_id, to_micros(updated_iso), doc),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
@@ -86,7 +87,7 @@ class CenterPointClient:
                 last_problem = f"could not connect ({exc.__class__.__name__}: {exc})"
             else:
                 if response.status_code < 400:
-                    return response.json()
+                    return orjson.loads(response.content)
                 if response.status_code in (401, 403):
                     raise CenterPointError(
                         f"CenterPoint refused the API key ({response.status_code}) for {path}. "

@@ -8,12 +8,12 @@ the overlap).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import psycopg
 
 from pipelines.centerpoint.catalog import ResourceSpec
@@ -50,8 +50,8 @@ def to_row(spec: ResourceSpec, record: dict[str, Any]) -> tuple[Any, ...]:
         attrs.get("createdAt"),
         attrs["updatedAt"],
         attrs.get("deletedAt"),
-        json.dumps(attrs),
-        json.dumps(record.get("relationships")) if record.get("relationships") is not None else None,
+        orjson.dumps(attrs).decode(),
+        orjson.dumps(record["relationships"]).decode() if record.get("relationships") is not None else None,
     )
 
 
