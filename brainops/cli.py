@@ -24,6 +24,8 @@ app.add_typer(sample_app, name="sample")
 app.add_typer(apikey_app, name="apikey")
 
 console = Console(stderr=True, soft_wrap=True)
+# Tools installed beside this interpreter (dbt, dagster) for every process we start.
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def _prepare():
@@ -72,10 +74,11 @@ def _generate(scale: float, seed: int, out: Path) -> dict:
 
 
 def _dbt_parse() -> None:
-    from pipelines.resources.dbt import dbt_project
+    from pipelines.resources.dbt import parse_dbt_project
 
+    # Always re-parse: the manifest then matches the models on disk (partial parsing keeps it ~2 s).
     with console.status("Parsing the dbt project..."):
-        dbt_project()
+        parse_dbt_project()
 
 
 def _materialize(select: str) -> int:
