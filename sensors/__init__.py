@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-ALL_SENSORS: list[dg.SensorDefinition] = []
+from sensors.run_failure import record_run_failures
+
+ALL_SENSORS: list[dg.SensorDefinition] = [record_run_failures]
