@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from brainops.ies_cli import app as ies_app
 from brainops.paths import PROJECT_ROOT, sample_dir
 
 app = typer.Typer(help="BrainOps data platform: local setup, materialization and serving.", no_args_is_help=True)
@@ -22,6 +23,7 @@ apikey_app = typer.Typer(help="API keys for the serving API.", no_args_is_help=T
 app.add_typer(db_app, name="db")
 app.add_typer(sample_app, name="sample")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(ies_app, name="ies", help="Income & expense statements: extract PDF, XLSX or CSV into the IES contract.")
 
 console = Console(stderr=True, soft_wrap=True)
 # Tools installed beside this interpreter (dbt, dagster) for every process we start.

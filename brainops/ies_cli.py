@@ -1,0 +1,70 @@
+"""`brainops ies`: extract an income & expense statement (PDF, XLSX or CSV) into the IES contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Income & expense statements (IES): extraction into the shared contract.",
+                  no_args_is_help=True)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+
+@app.command("extract")
+def extract_command(
+    file: Path = typer.Argument(..., help="The statement: PDF, XLSX or CSV (judged by content, not by name)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the contract JSON (validated against the schema)."),
+) -> None:
+    """Read one statement and print its spread: line items, totals and tie-out checks."""
+    from pipelines.ies.extract import extract
+
+    if not file.is_file():
+        err.print(f"[red]No file at {file}; check the path.[/red]")
+        raise typer.Exit(2)
+    with err.status(f"Extracting {file.name}..."):
+        result = extract(file)
+    if as_json:
+        typer.echo(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+    else:
+        _summary(result)
+    if result["status"] == "failed":
+        err.print(f"[red]{result['source_file']}: {result['error']}[/red]", highlight=False)
+        raise typer.Exit(1)
+
+
+def _summary(result: dict) -> None:
+    colour = {"extracted": "green", "needs_review": "yellow", "failed": "red"}[result["status"]]
+    out.print(f"[bold]{result['source_file']}[/bold]  [{colour}]{result['status']}[/{colour}]  "
+              f"{result['statement_type']}  {result['entity_name'] or ''}  ({result['document_id']}, "
+              f"method {result['method']}, unit x{result['unit_multiplier']:g})", highlight=False)
+    shown = max(1, (out.width - 62) // 15)  # the period columns the terminal has room for; --json has all
+    newest = sorted(result["periods"], key=lambda p: (p["end"] or "", p["months"] or 0))[-shown:]
+    periods = [p["key"] for p in result["periods"] if p in newest]  # printed order, newest ones
+    cents = any(v != round(v) for item in result["line_items"] for v in item["values"].values())
+    if result["line_items"]:
+        table = Table(show_lines=False, header_style="bold")
+        table.add_column("label", no_wrap=True, max_width=30)
+        table.add_column("canonical", no_wrap=True, max_width=26)
+        for key in periods:
+            table.add_column(key, justify="right", no_wrap=True)
+        table.add_column("conf", justify="right")
+        for item in result["line_items"]:
+            style = "bold" if item["is_total"] else None
+            canonical = item["canonical"] or "[red]unmapped[/red]"
+            values = [f"{item['values'][k]:,.2f}" if cents else f"{item['values'][k]:,.0f}" for k in periods]
+            table.add_row(item["label"], canonical, *values, f"{item['confidence']:.2f}", style=style)
+        out.print(table)
+        if len(result["periods"]) > shown:
+            out.print(f"(newest {shown} of {len(result['periods'])} periods shown; --json has all)")
+    failed = [c for c in result["checks"] if not c["passed"]]
+    out.print(f"checks: {len(result['checks']) - len(failed)} passed, {len(failed)} failed", highlight=False)
+    for check in failed:
+        out.print(f"  [red]{check['name']} {check['period']}: expected {check['expected']:,.2f}, "
+                  f"printed {check['actual']:,.2f}[/red]", highlight=False)
+    for warning in result["warnings"]:
+        out.print(f"  [yellow]- {warning}[/yellow]", highlight=False)

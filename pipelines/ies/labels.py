@@ -1,0 +1,253 @@
+"""Row label → canonical key: an ordered chain of mappers, each asked in turn until one answers.
+
+Today the chain is the curated dictionary, then section keyword rules. Later stages slot in between
+without touching the readers: nearest neighbour on a local embedding model for unseen labels, and an
+LLM call when an API key is set. A mapper answers None when it has no opinion."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from pipelines.ies.chart import HEADINGS, KNOWN_UNMAPPED, SECTION_OF, SECTION_TOTAL, TOTAL_KEYS, VOCABULARY
+
+# Abbreviations spelled out before lookup; applied to the vocabulary too, so both sides agree.
+_PHRASES = [
+    (r"\br and m\b", "repairs and maintenance"), (r"\bg and a\b", "general and administrative"),
+    (r"\bd and a\b", "depreciation and amortization"), (r"\bp and i\b", "principal and interest"),
+    (r"\bsg and a\b", "selling general and administrative"), (r"\bnon operating\b", "nonoperating"),
+    (r"\bon site\b", "onsite"), (r"\bmake ready\b", "make ready"),
+]
+_WORDS = {
+    "maint": "maintenance", "mgmt": "management", "mgt": "management", "misc": "miscellaneous",
+    "exp": "expenses", "exps": "expenses", "expense": "expenses", "admin": "administrative",
+    "re": "real estate", "opex": "operating expenses", "capex": "capital expenditures",
+    "egi": "effective gross income", "gpr": "gross potential rent", "noi": "net operating income",
+    "cogs": "cost of goods sold", "ins": "insurance", "util": "utilities", "utils": "utilities",
+    "adv": "advertising", "svc": "services", "svcs": "services", "tel": "telephone", "prof": "professional",
+    "depr": "depreciation", "amort": "amortization", "int": "interest", "wc": "workers compensation",
+    "comp": "compensation", "acctg": "accounting", "mtg": "mortgage", "rev": "revenue", "sal": "salaries",
+    "bldg": "building", "ttl": "total", "tot": "total", "oper": "operating", "reimb": "reimbursements",
+}
+_LESS = re.compile(r"^\s*(less|minus)\b[:\s]*", re.IGNORECASE)
+_LEADING_CODE = re.compile(r"^\s*\d{3,6}(\.\d+)?\s*[-:\u00b7.]?\s+(?=[A-Za-z])")
+
+
+def normalize(label: str, *, drop_parentheses: bool = False) -> str:
+    """Lower case, '&' as 'and', punctuation and leading GL numbers gone, abbreviations spelled out."""
+    text = _LEADING_CODE.sub("", label)
+    text = _LESS.sub("", text)
+    if drop_parentheses:
+        text = re.sub(r"\([^)]*\)", " ", text)
+    text = text.lower().replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"['\u2019`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    for pattern, spelled in _PHRASES:
+        text = re.sub(pattern, spelled, text)
+    return " ".join(_WORDS.get(word, word) for word in text.split())
+
+
+def says_less(label: str) -> bool:
+    """'Less: Vacancy' prints a deduction as a positive figure."""
+    return bool(_LESS.match(label))
+
+
+def classify_heading(label: str) -> str | None:
+    """The section a heading row opens, or None when it names none."""
+    for variant in (normalize(label), normalize(label, drop_parentheses=True)):
+        if variant in _HEADINGS:
+            return _HEADINGS[variant]
+    text = normalize(label)
+    if "income" in text and "expenses" in text:
+        return "below_noi"
+    if "cost of" in text or "direct cost" in text:
+        return "cost_of_sales"
+    if "expenses" in text:
+        return "operating_expense"
+    if re.search(r"\b(income|revenue|revenues|sales)\b", text):
+        return "income"
+    return None
+
+
+def is_heading_wording(label: str) -> bool:
+    return normalize(label) in _HEADINGS or normalize(label, drop_parentheses=True) in _HEADINGS
+
+
+@dataclass(frozen=True)
+class LabelContext:
+    """Where a label sits: the section its heading opened (None before any), and the statement kind."""
+
+    section: str | None
+    statement_type: str = "unknown"  # property_operating | business_pnl | unknown
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    canonical: str | None
+    section: str
+    is_total: bool
+    confidence: float
+    mapper: str
+    known: bool = True  # False: no mapper recognised the label
+
+
+class LabelMapper(Protocol):
+    """One stage of the chain. `name` goes into the result's `method` when the stage mapped a row."""
+
+    name: str
+
+    def map(self, label: str, context: LabelContext) -> LabelMatch | None: ...
+
+
+def _is_subtotal(norm: str) -> bool:
+    return norm.startswith("total ") or norm.endswith(" total")
+
+
+def _match(key: str | None, norm: str, section: str, confidence: float, mapper: str) -> LabelMatch:
+    if key is None:
+        return LabelMatch(None, section, True, confidence, mapper)
+    is_total = key in TOTAL_KEYS or _is_subtotal(norm)
+    return LabelMatch(key, SECTION_OF[key], is_total, confidence, mapper)
+
+
+def _normalized_vocabulary() -> dict[str, dict[str, str]]:
+    return {section: {normalize(k): v for k, v in words.items()} for section, words in VOCABULARY.items()}
+
+
+_VOCAB = _normalized_vocabulary()
+_HEADINGS = {normalize(k): v for k, v in HEADINGS.items()}
+_KNOWN_UNMAPPED = {normalize(k) for k in KNOWN_UNMAPPED}
+# Wording that names its own section wherever it is printed (the lone "Cost of Goods Sold" line after
+# total income, totals): found outside the current section's words too.
+_SELF_NAMING = {
+    normalize(k): v for k, v in {
+        **{w: "cost_of_goods_sold" for w in ("cost of goods sold", "cost of sales", "direct job costs",
+                                             "cost of revenue", "cost of revenues", "direct costs", "job costs",
+                                             "total cost of goods sold", "total cost of sales", "total direct costs",
+                                             "total job costs", "total cost of revenue")},
+        **{w: key for w, key in VOCABULARY["income"].items() if key == "total_income"},
+        **{w: key for w, key in VOCABULARY["operating_expense"].items() if key == "total_operating_expenses"},
+    }.items()
+}
+
+
+class DictionaryMapper:
+    """The curated dictionary: exact normalised wording, looked up in the label's own section first."""
+
+    name = "dictionary"
+
+    def map(self, label: str, context: LabelContext) -> LabelMatch | None:
+        for variant in dict.fromkeys((normalize(label), normalize(label, drop_parentheses=True))):
+            if not variant:
+                continue
+            if variant in _KNOWN_UNMAPPED:
+                return LabelMatch(None, "summary", True, 0.9, self.name)
+            found = self._lookup(variant, context)
+            if found:
+                key, confidence = found
+                return _match(key, variant, context.section or SECTION_OF[key], confidence, self.name)
+        return None
+
+    @staticmethod
+    def _lookup(norm: str, context: LabelContext) -> tuple[str, float] | None:
+        section = context.section
+        if section in _VOCAB and norm in _VOCAB[section]:
+            return _VOCAB[section][norm], 0.95
+        if norm in _VOCAB["summary"]:
+            return _VOCAB["summary"][norm], 0.95
+        if norm in _SELF_NAMING:
+            return _SELF_NAMING[norm], 0.9
+        if section is None or section == "summary":  # before any heading: the first section that knows it
+            for words in _VOCAB.values():
+                if norm in words:
+                    return words[norm], 0.8
+        return None
+
+
+_KEYWORDS: dict[str, list[tuple[str, str]]] = {
+    "income": [
+        (r"vacan|credit loss|bad debt|collection loss|write off", "vacancy_credit_loss"),
+        (r"concession|free rent|discount|special", "concessions"),
+        (r"(potential|scheduled|gross).*rent|rent.*(potential|scheduled)", "gross_potential_rent"),
+        (r"reimburse|recover|fee|laundry|parking|vending|interest|late|pet|storage|misc|other|gain|rebate",
+         "other_income"),
+        (r"rent", "gross_potential_rent"),
+        (r"revenue|sales|roofing|contract|service|install|job|construction", "revenue"),
+    ],
+    "operating_expense": [
+        (r"salar|wage|payroll|benefit|compensation|personnel|401k|staff", "payroll"),
+        (r"repair|maint|landscap|janitor|clean|pest|snow|turnover|make ready|ground|elevator|hvac|paint",
+         "repairs_maintenance"),
+        (r"electric|\bgas\b|water|sewer|trash|utilit|refuse|garbage", "utilities"),
+        (r"insurance", "insurance"),
+        (r"\btax", "property_taxes"),
+        (r"management", "management_fees"),
+        (r"legal|accounting|professional|consult|audit", "professional_fees"),
+        (r"advertis|marketing|promotion|leasing", "marketing"),
+        (r"office|administrative|telephone|phone|software|bank|postage|supplies|computer|subscription|internet",
+         "general_administrative"),
+        (r"\brent\b|lease", "rent_expense"),
+    ],
+    "below_noi": [
+        (r"interest", "interest_expense"),
+        (r"depreciation|amortization", "depreciation_amortization"),
+        (r"debt service|mortgage|loan|principal", "debt_service"),
+        (r"capital|improvement", "capital_expenditures"),
+        (r"reserve", "replacement_reserves"),
+        (r"tax", "income_taxes"),
+    ],
+}
+
+
+class KeywordMapper:
+    """Last resort before giving up: keywords within the label's section (lower confidence), and a
+    section's catch-all where the chart has one (other operating expenses, cost of goods sold)."""
+
+    name = "keywords"
+
+    def map(self, label: str, context: LabelContext) -> LabelMatch | None:
+        norm = normalize(label, drop_parentheses=True)
+        section = context.section
+        if not norm or section is None:
+            return None
+        if _is_subtotal(norm):
+            rest = re.sub(r"^total |\btotal$", "", norm).strip()
+            inner = DictionaryMapper().map(rest, context) if rest else None
+            if inner and inner.canonical and inner.canonical not in TOTAL_KEYS:
+                return LabelMatch(inner.canonical, inner.section, True, 0.75, self.name)
+            if section in SECTION_TOTAL:
+                return _match(SECTION_TOTAL[section], norm, section, 0.7, self.name)
+            return None
+        if section == "cost_of_sales":
+            return _match("cost_of_goods_sold", norm, section, 0.75, self.name)
+        for pattern, key in _KEYWORDS.get(section, []):
+            if re.search(pattern, norm):
+                if key == "revenue" and context.statement_type == "property_operating":
+                    key = "other_income"
+                return _match(key, norm, section, 0.7, self.name)
+        if section == "operating_expense":
+            return _match("other_operating_expenses", norm, section, 0.6, self.name)
+        if section == "income":  # revenue or other income? a guess a reviewer should confirm
+            key = "revenue" if context.statement_type == "business_pnl" else "other_income"
+            return _match(key, norm, section, 0.45, self.name)
+        return None
+
+
+class MapperChain:
+    """Asks each mapper in order; a label none of them knows comes back unmapped, with low confidence."""
+
+    def __init__(self, mappers: list[LabelMapper]) -> None:
+        self.mappers = mappers
+
+    def map(self, label: str, context: LabelContext) -> LabelMatch:
+        for mapper in self.mappers:
+            match = mapper.map(label, context)
+            if match is not None:
+                return match
+        return LabelMatch(None, context.section or "other", _is_subtotal(normalize(label)), 0.3, "none", known=False)
+
+
+def default_chain() -> MapperChain:
+    """Dictionary, then keywords. Planned: dictionary → embeddings → LLM (with a key) → keywords."""
+    return MapperChain([DictionaryMapper(), KeywordMapper()])

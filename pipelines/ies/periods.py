@@ -1,0 +1,248 @@
+"""Column headings → period keys ('2025', 'FY2025-06', 'YTD-2026-08', '2026-03', 'T12-2026-09'), and
+the columns that are not periods at all ('% of Income', 'Per Unit', budgets, GL accounts).
+
+A heading alone is sometimes not enough: "FY 2025" needs the fiscal year end the period line states
+("For the Year Ended June 30, 2025"), and a T-12's "Total" column takes its key from the months."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
+MONTHS["sept"] = 9
+_MON = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|" \
+       r"august|september|october|november|december)\.?"
+
+NOT_A_PERIOD = re.compile(
+    r"%|\bpercent|\bper\b|/\s*(unit|sf|sq)|\bpsf\b|\bbudget|\bvariance|\bvar\b|\bchange\b|\bacct\b|\baccount"
+    r"|\bgl\b|\bnotes?\b|\bratio\b|\bforecast|\bprojected|\bpro\s*forma",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(
+    r"^(total|t-?12(\s+total)?|ttm|trailing\s+(12|twelve)(\s+months?)?|12\s+mo(nths?)?(\s+total)?|"
+    r"twelve\s+months?(\s+total)?|annual\s+total|year\s+total)$",
+    re.IGNORECASE,
+)
+_MONTHLY = [
+    re.compile(rf"^{_MON}[\s\-']*'?(?P<yr>\d{{4}}|\d{{2}})$", re.IGNORECASE),  # Oct 2025, Oct-25, Oct '25
+    re.compile(r"^(?P<m>\d{1,2})[/\-](?P<yr>\d{4})$"),  # 10/2025
+    re.compile(r"^(?P<yr>\d{4})[/\-](?P<m>\d{1,2})$"),  # 2025-10
+]
+_MONTHS_ENDED = re.compile(
+    r"^(?P<n>\d{1,2})\s+months?\s+end(ed|ing)\s+(?P<date>.+)$", re.IGNORECASE)
+_YTD = re.compile(r"\bytd\b|year[\s\-]+to[\s\-]+date", re.IGNORECASE)
+_DATE_NUMERIC = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<yr>\d{4}|\d{2})\b")
+_DATE_WORDS = re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<yr>\d{{4}})\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b{_MON}\s*'?(?P<yr>\d{{4}})\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d/])(?P<yr>(19|20)\d\d)(?![\d/])")
+_SHORT_FY = re.compile(r"^fy\s*'?(?P<yr>\d{2})$", re.IGNORECASE)
+_CALENDAR = re.compile(r"\b(cy|calendar)\b", re.IGNORECASE)
+_ENDED = re.compile(r"end(?:ed|ing)\s+(?P<rest>.+)", re.IGNORECASE)
+_SPAN_END = re.compile(rf"[\-\u2013\u2014]\s*{_MON}\s+\d{{1,2}},?\s+\d{{4}}", re.IGNORECASE)
+_THROUGH = re.compile(rf"(?:through|thru|[\-\u2013\u2014])\s*{_MON}\.?\s*'?(?P<yr>\d{{4}})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    start: date | None
+    end: date | None
+    months: int | None
+
+    def as_json(self) -> dict:
+        return {"key": self.key, "label": self.label, "start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None, "months": self.months}
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def months_back(year: int, month: int, count: int) -> tuple[int, int]:
+    """The (year, month) that starts a span of `count` months ending at (year, month)."""
+    index = year * 12 + month - 1 - (count - 1)
+    return index // 12, index % 12 + 1
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _clean(heading: str) -> str:
+    return re.sub(r"\s+", " ", heading).strip()
+
+
+def monthly(heading: str) -> tuple[int, int] | None:
+    """(year, month) for a one-month column."""
+    text = _clean(heading)
+    for pattern in _MONTHLY:
+        match = pattern.match(text)
+        if match:
+            month = _month(match["mon"]) if "mon" in match.groupdict() and match["mon"] else int(match["m"])
+            if 1 <= month <= 12:
+                return _year(match["yr"]), month
+    return None
+
+
+def end_date(text: str) -> tuple[int, int] | None:
+    """(year, month) of a date printed in the text: 6/30/2025, June 30, 2025, Jun 2025."""
+    for pattern in (_DATE_NUMERIC, _DATE_WORDS, _MONTH_YEAR):
+        match = pattern.search(text)
+        if match:
+            month = int(match["m"]) if "m" in match.groupdict() and match.groupdict().get("m") else _month(
+                match["mon"])
+            if 1 <= month <= 12:
+                return _year(match["yr"]), month
+    return None
+
+
+def fiscal_year_end(context: str) -> int | None:
+    """The month the statement's years end in, when its title lines say so."""
+    for line in context.splitlines():
+        ended = _ENDED.search(line)
+        if ended:
+            rest = ended["rest"]
+            words = re.match(rf"{_MON}\b", rest, re.IGNORECASE)
+            if words:
+                return _month(words["mon"])
+            numeric = re.match(r"(?P<m>\d{1,2})/\d{1,2}/\d{2,4}", rest)
+            if numeric and 1 <= int(numeric["m"]) <= 12:
+                return int(numeric["m"])
+        span = _SPAN_END.search(line)
+        if span:
+            return _month(span["mon"])
+    return None
+
+
+def ytd_end(context: str, year: int) -> int | None:
+    """The month a year-to-date column of `year` runs through, when the title lines say so."""
+    for line in context.splitlines():
+        if not _YTD.search(line) and "through" not in line.lower():
+            continue
+        for match in _THROUGH.finditer(line):
+            if _year(match["yr"]) == year:
+                return _month(match["mon"])
+    return None
+
+
+def annual(year: int, end_month: int, label: str) -> Period:
+    key = str(year) if end_month == 12 else f"FY{year}-{end_month:02d}"
+    sy, sm = months_back(year, end_month, 12)
+    return Period(key, label, date(sy, sm, 1), month_end(year, end_month), 12)
+
+
+def year_to_date(year: int, month: int, label: str) -> Period:
+    return Period(f"YTD-{year}-{month:02d}", label, date(year, 1, 1), month_end(year, month), month)
+
+
+def trailing(year: int, month: int, count: int, label: str) -> Period:
+    sy, sm = months_back(year, month, count)
+    if count < 12 and sm == 1:
+        return year_to_date(year, month, label)
+    return Period(f"T{count}-{year}-{month:02d}", label, date(sy, sm, 1), month_end(year, month), count)
+
+
+@dataclass
+class ColumnReading:
+    periods: list[Period | None]  # per column; None: not a period (ignored)
+    warnings: list[str]
+
+
+def read_columns(headings: list[str], context: str) -> ColumnReading:
+    """Each column heading as a period, in printed order (newest first is fine), or None."""
+    fye = fiscal_year_end(context)
+    out: list[Period | None] = []
+    warnings: list[str] = []
+    totals: list[int] = []
+    for index, raw in enumerate(headings):
+        label = _clean(raw)
+        if not label:
+            out.append(None)
+            continue
+        if NOT_A_PERIOD.search(label):
+            out.append(None)
+            warnings.append(f"Column '{label}' is not a period; its figures were ignored.")
+            continue
+        if _TOTAL.match(label):
+            out.append(None)
+            totals.append(index)
+            continue
+        period, note = _one_period(label, fye, context)
+        if note:
+            warnings.append(note)
+        if period is None:
+            warnings.append(f"Column '{label}' is not a recognisable period; its figures were ignored.")
+        out.append(period)
+    months = sorted({(p.end.year, p.end.month) for p in out if p and p.months == 1 and p.end})
+    for index in totals:
+        label = _clean(headings[index])
+        if months:
+            year, month = months[-1]
+            out[index] = trailing(year, month, len(months), label)
+        else:
+            warnings.append(f"Column '{label}' totals other columns that are not months; it was ignored.")
+    seen: set[str] = set()
+    for index, period in enumerate(out):
+        if period and period.key in seen:
+            warnings.append(f"Column '{period.label}' repeats period {period.key}; only the first was read.")
+            out[index] = None
+        elif period:
+            seen.add(period.key)
+    return ColumnReading(out, warnings)
+
+
+def _one_period(label: str, fye: int | None, context: str) -> tuple[Period | None, str | None]:
+    month = monthly(label)
+    if month:
+        year, m = month
+        return Period(f"{year}-{m:02d}", label, date(year, m, 1), month_end(year, m), 1), None
+    ended = _MONTHS_ENDED.match(label)
+    if ended:
+        count, when = int(ended["n"]), end_date(ended["date"])
+        if when and 1 <= count <= 12:
+            year, m = when
+            return (annual(year, m, label) if count == 12 else trailing(year, m, count, label)), None
+    if _YTD.search(label):
+        when = end_date(label)
+        if when:
+            return year_to_date(*when, label), None
+        year_match = _YEAR.search(label)
+        if year_match:
+            year = int(year_match["yr"])
+            m = ytd_end(context, year)
+            if m:
+                return year_to_date(year, m, label), None
+            return Period(f"YTD-{year}", label, date(year, 1, 1), None, None), None  # months: see infer_ytd_months
+        return None, None
+    when = end_date(label)
+    if when:
+        return annual(*when, label), None
+    short = _SHORT_FY.match(label)
+    year_match = _YEAR.search(label)
+    if not (short or year_match):
+        return None, None
+    year = _year(short["yr"]) if short else int(year_match["yr"])
+    if _CALENDAR.search(label) or fye is None:
+        note = None
+        if fye is None and re.search(r"\bfy|fiscal", label, re.IGNORECASE):
+            note = f"Column '{label}': the fiscal year end is not stated; assumed December 31."
+        return annual(year, 12, label), note
+    return annual(year, fye, label), None
+
+
+def looks_like_period(heading: str) -> bool:
+    """True for a heading that names a period or a T-12 total: how a header row is told from a title line."""
+    label = _clean(heading)
+    if not label or NOT_A_PERIOD.search(label):
+        return False
+    return bool(_TOTAL.match(label)) or _one_period(label, None, "")[0] is not None

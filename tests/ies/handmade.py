@@ -1,0 +1,83 @@
+"""Small statements written by the tests themselves: the edge cases, each on purpose."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fpdf import FPDF
+from openpyxl import Workbook
+
+# (label, figures per column as printed) — None is a heading row
+Rows = list[tuple[str, list[str] | None]]
+
+
+def write_pdf(path: Path, titles: list[str], headings: list[list[str]], rows: Rows, *, leaders: bool = False,
+              rows_per_page: int = 60, font: str = "Helvetica") -> None:
+    """A statement drawn like an accounting export: right-aligned figures, headings that may wrap
+    (each heading is its lines, top to bottom), dot leaders, the header repeated on every page."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_auto_page_break(False)
+    size, row_h, right, col_w, label_x = 9.0, 14.0, 560.0, 80.0, 48.0
+    col_right = [right - (len(headings) - 1 - i) * col_w for i in range(len(headings))]
+    pages = [rows[i:i + rows_per_page] for i in range(0, len(rows), rows_per_page)]
+    for n, page_rows in enumerate(pages, start=1):
+        pdf.add_page()
+        y = 50.0
+        for i, line in enumerate(titles if n == 1 else [f"{titles[0]} (continued)"]):
+            pdf.set_font(font, "B" if i < 2 else "", size + (3 if i == 0 else 0))
+            pdf.text(label_x, y, line)
+            y += 14
+        depth = max(len(h) for h in headings)
+        y += 10 + size * 1.2 * (depth - 1)
+        pdf.set_font(font, "B", size)
+        for x, lines in zip(col_right, headings, strict=True):
+            for k, line in enumerate(reversed(lines)):
+                pdf.text(x - 2 - pdf.get_string_width(line), y - k * size * 1.2, line)
+        y += row_h
+        for label, cells in page_rows:
+            pdf.set_font(font, "B" if cells is None or label.startswith("Total") else "", size)
+            pdf.text(label_x + (0 if cells is None else 8), y, label)
+            if cells is not None:
+                if leaders:
+                    start = label_x + 8 + pdf.get_string_width(label) + 3
+                    dots = int((col_right[0] - col_w + 6 - start) / pdf.get_string_width("."))
+                    pdf.text(start, y, "." * max(dots, 0))
+                paren = pdf.get_string_width(")")
+                for x, text in zip(col_right, cells, strict=True):
+                    hang = paren if text.endswith((")", "-")) and len(text) > 1 else 0.0
+                    pdf.text(x - 3 - paren + hang - pdf.get_string_width(text), y, text)
+            y += row_h
+        pdf.set_font(font, "", 7)
+        pdf.text(290, 770, f"Page {n} of {len(pages)}")
+    pdf.output(str(path))
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, grid in sheets.items():
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(grid, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(r, c, value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(buffer.getvalue())
+
+
+def image_only_copy(source: Path, target: Path) -> None:
+    """The PDF as a scanner would give it back: each page a picture, no text layer."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(source))
+    pdf = FPDF(unit="pt", format="letter")
+    for page in doc:
+        image = page.render(scale=150 / 72).to_pil().convert("L")
+        data = io.BytesIO()
+        image.save(data, format="PNG")
+        pdf.add_page()
+        pdf.image(io.BytesIO(data.getvalue()), x=0, y=0, w=612, h=792)
+    doc.close()
+    pdf.output(str(target))

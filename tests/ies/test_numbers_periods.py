@@ -1,0 +1,76 @@
+"""Printed amounts and column headings."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.ies.numbers import parse_amount, unit_multiplier
+from pipelines.ies.periods import fiscal_year_end, read_columns
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("(1,234)", -1234), ("-1,234", -1234), ("1,234-", -1234),  # the three negative styles
+    ("$(1,234.56)", -1234.56), ("($1,234)", -1234), ("-$1,234", -1234), ("$1,234-", -1234),
+    ("$1,234", 1234), ("1,234,567.89", 1234567.89), ("-1234.5", -1234.5), ("12", 12),
+    ("-", 0), ("\u2014", 0), ("$ -", 0), ("0", 0), ("0.00", 0),
+])
+def test_printed_amounts(text: str, value: float) -> None:
+    amount = parse_amount(text)
+    assert amount is not None and amount.value == pytest.approx(value) and not amount.percent
+
+
+@pytest.mark.parametrize("text", ["", "Total", "31,", "1,23", "-(1)", "(1,234)-", "12/31/2025", "Oct-25"])
+def test_what_is_not_an_amount(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+def test_percentages_are_told_apart() -> None:
+    assert parse_amount("8.2%").percent and parse_amount("(3.1%)").value == pytest.approx(-3.1)
+
+
+@pytest.mark.parametrize(("lines", "multiplier"), [
+    (["(in thousands)"], 1000), (["(Amounts in $000s)"], 1000), (["Amounts in thousands"], 1000),
+    (["(000's omitted)"], 1000), (["in millions"], 1_000_000), (["Profit and Loss", "2025"], 1),
+])
+def test_unit_multiplier(lines: list[str], multiplier: int) -> None:
+    assert unit_multiplier(lines) == multiplier
+
+
+def keys(headings: list[str], context: str = "") -> list[str | None]:
+    return [p.key if p else None for p in read_columns(headings, context).periods]
+
+
+def test_t12_months_and_total_column() -> None:
+    months = ["Oct 2025", "Nov-25", "12/2025", "January 2026", "Feb '26", "Mar 2026", "Apr 2026", "May 2026",
+              "Jun 2026", "Jul 2026", "Aug 2026", "Sep 2026"]
+    got = keys([*months, "12 Mo Total"])
+    assert got[:3] == ["2025-10", "2025-11", "2025-12"] and got[-2] == "2026-09" and got[-1] == "T12-2026-09"
+    total = read_columns([*months, "T-12 Total"], "").periods[-1]
+    assert total.months == 12 and str(total.start) == "2025-10-01" and str(total.end) == "2026-09-30"
+
+
+def test_annual_columns_newest_first_and_fiscal_years() -> None:
+    assert keys(["Dec 31, 2025", "12/31/2024", "2023 Actual"]) == ["2025", "2024", "2023"]
+    assert keys(["FYE 6/30/2025", "Year Ended Jun 2024"]) == ["FY2025-06", "FY2024-06"]
+    assert keys(["FY 2025", "FY24"], "Years Ended June 30, 2024 - 2025") == ["FY2025-06", "FY2024-06"]
+    assert keys(["FY 2025"], "January 1 - December 31, 2025") == ["2025"]
+    reading = read_columns(["FY 2025"], "Comparative Statement, 2023 through 2025")
+    assert [p.key for p in reading.periods] == ["2025"] and "assumed December 31" in reading.warnings[0]
+
+
+def test_year_to_date_columns() -> None:
+    assert keys(["YTD Aug 2026", "2025"]) == ["YTD-2026-08", "2025"]
+    assert keys(["8 Months Ended 08/31/2026"]) == ["YTD-2026-08"]
+    assert keys(["2026 YTD"], "Year to date through August 2026") == ["YTD-2026-08"]
+
+
+def test_columns_that_are_not_periods_are_none() -> None:
+    reading = read_columns(["2025", "% of Income", "Per Unit", "Budget 2025", "Variance", ""], "")
+    assert [p.key if p else None for p in reading.periods] == ["2025", None, None, None, None, None]
+    assert sum("is not a period" in w for w in reading.warnings) == 4
+
+
+def test_fiscal_year_end_from_the_period_line() -> None:
+    assert fiscal_year_end("For the Year Ended June 30, 2026") == 6
+    assert fiscal_year_end("Twelve Months Ended 9/30/2026") == 9
+    assert fiscal_year_end("Comparative Statement, 2023 through 2025") is None
