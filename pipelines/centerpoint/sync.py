@@ -82,7 +82,13 @@ def sync_resource(
 ) -> SyncResult:
     started = time.perf_counter()
     result = SyncResult(resource=spec.name)
-    result.cursor_before = None if full_refresh else read_cursor(conn, SOURCE, spec.name)
+    # Each batch must be a real transaction, not a savepoint inside one the caller left open
+    # (psycopg opens one implicitly on the first statement of a non-autocommit connection):
+    # otherwise a failure later in the run would roll back batches we reported as committed.
+    if not conn.autocommit and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.commit()
+    with conn.transaction():
+        result.cursor_before = None if full_refresh else read_cursor(conn, SOURCE, spec.name)
     cursor = result.cursor_before
     batch: list[dict[str, Any]] = []
     total = 0
