@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     anthropic_api_key: str | None = None
     openai_api_key: str | None = None
     embeddings_provider: str = "local"
+    # Search (pipelines/rag): HNSW ef_search and candidates per branch; torch threads for query embedding
+    # in the API (one short query gains little from a second thread and loses much when cores are busy).
+    search_ef_search: int = 100
+    search_candidates: int = 40
+    embeddings_threads: int = 1
     ies_landing_dir: str | None = None
 
     sample_scale: float = 1

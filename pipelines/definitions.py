@@ -9,9 +9,13 @@ import dagster as dg
 
 from pipelines.assets.centerpoint import centerpoint_raw
 from pipelines.assets.dbt import analytics_dbt
+from pipelines.assets.notion import notion_raw
+from pipelines.assets.stripe import stripe_raw
 from pipelines.jobs import centerpoint_daily, materialize_all
 from pipelines.resources.centerpoint import CenterPointResource
 from pipelines.resources.dbt import dbt_resource
+from pipelines.resources.notion import NotionResource
+from pipelines.resources.stripe import StripeResource
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.schedules import centerpoint_daily_schedule
 from sensors import ALL_SENSORS
@@ -23,7 +27,7 @@ def _env(name: str) -> dg.EnvVar | str:
 
 
 defs = dg.Definitions(
-    assets=[centerpoint_raw, analytics_dbt],
+    assets=[centerpoint_raw, stripe_raw, notion_raw, analytics_dbt],
     jobs=[materialize_all, centerpoint_daily],
     schedules=[centerpoint_daily_schedule],
     sensors=ALL_SENSORS,
@@ -35,6 +39,8 @@ defs = dg.Definitions(
             auth_scheme=_env("CENTERPOINT_AUTH_SCHEME") or "Bearer",
             page_size=dg.EnvVar.int("CENTERPOINT_PAGE_SIZE") if os.environ.get("CENTERPOINT_PAGE_SIZE") else 100,
         ),
+        "stripe": StripeResource(api_key=_env("STRIPE_API_KEY"), api_base=_env("STRIPE_API_BASE")),
+        "notion": NotionResource(token=_env("NOTION_TOKEN"), base_url=_env("NOTION_BASE_URL")),
         "dbt": dbt_resource(),
     },
 )

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from brainops.settings import get_settings
 from brainops.warehouse.connection import warehouse_url
 from serving.db import make_pool
-from serving.routes import customers, health
+from serving.routes import customers, health, notion_webhooks, stripe_webhooks
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -36,6 +36,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(customers.router)
+    app.include_router(stripe_webhooks.router)
+    app.include_router(notion_webhooks.router)
 
     @app.exception_handler(psycopg.errors.UndefinedTable)
     async def not_materialized(request: Request, exc: psycopg.errors.UndefinedTable) -> JSONResponse:

@@ -9,39 +9,17 @@ a CRM user would (bumping updatedAt).
 from __future__ import annotations
 
 import json
-import threading
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from brainops.standins.faults import Faults
 from brainops.standins.jsonl_store import JsonlStore, to_micros
 from pipelines.centerpoint.catalog import RESOURCES
 
 MAX_PAGE_SIZE = 100
-
-
-@dataclass
-class Faults:
-    """Every Nth request fails: a 429 (with Retry-After) or a 500. 0 turns a fault off."""
-
-    rate_limit_every: int = 0
-    error_every: int = 0
-    retry_after: str = "0"
-    count: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def next(self) -> int | None:
-        with self._lock:
-            self.count += 1
-            n = self.count
-        if self.rate_limit_every and n % self.rate_limit_every == 0:
-            return 429
-        if self.error_every and n % self.error_every == 0:
-            return 500
-        return None
 
 
 def open_store(sample_dir: Path) -> JsonlStore:

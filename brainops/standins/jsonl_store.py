@@ -7,12 +7,14 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 
-def to_micros(iso: str) -> int:
-    at = datetime.fromisoformat(iso)
+def to_micros(when: str | datetime) -> int:
+    """Microseconds since the epoch of an ISO 8601 time (or a datetime); naive times are UTC."""
+    at = datetime.fromisoformat(when) if isinstance(when, str) else when
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     return int(at.timestamp() * 1_000_000)
@@ -40,7 +42,7 @@ class JsonlStore:
 
     @classmethod
     def build(cls, db_path: Path, collections: dict[str, Path], updated_of) -> JsonlStore:
-        """(Re)build the index from JSONL files; `updated_of(record)` gives a record's ISO update time."""
+        """(Re)build the index from JSONL files; `updated_of(record)` gives a record's update time (ISO or datetime)."""
         tmp = db_path.with_suffix(".building")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp)
@@ -103,7 +105,7 @@ class JsonlStore:
         ).fetchone()
         return row[0] if row else None
 
-    def put(self, collection: str, record_id: str, updated_iso: str, doc: str) -> None:
+    def put(self, collection: str, record_id: str, updated_iso: str | datetime, doc: str) -> None:
         with self._write_lock:
             self._page_ends.clear()  # an edit moves the record: remembered page ends are stale
             self.conn.execute(
@@ -111,3 +113,66 @@ class JsonlStore:
                 (collection, record_id, to_micros(updated_iso), doc),
             )
             self.conn.commit()
+
+    # Keyset access, newest first, for APIs that page by object id (Stripe's starting_after/ending_before).
+
+    def position(self, collection: str, record_id: str) -> tuple[int, str] | None:
+        """(update time, id) of a record: where a page that starts after or ends before it begins."""
+        row = self.conn.execute(
+            "SELECT updated, id FROM records WHERE collection = ? AND id = ?", (collection, record_id)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def window(
+        self,
+        collection: str,
+        *,
+        limit: int,
+        after: tuple[int, str] | None = None,
+        before: tuple[int, str] | None = None,
+        bounds: Sequence[tuple[str, int]] = (),
+        where: Sequence[tuple[str, str, object]] = (),
+    ) -> tuple[list[str], bool]:
+        """Up to `limit` records, newest first, and whether more lie beyond the page.
+
+        `after`: the page starts just after this position (older records); `before`: the page ends just
+        before it (newer records, the ones nearest to it). `bounds`: (op, micros) on the update time, op one
+        of >=, >, <=, <. `where`: (JSON path, op, value) with op =, !=, IN (a list) or GLOB.
+        """
+        clauses, args = ["collection = ?"], [collection]
+        for op, micros in bounds:
+            if op not in (">=", ">", "<=", "<"):
+                raise ValueError(f"Unsupported bound {op!r}.")
+            clauses.append(f"updated {op} ?")
+            args.append(micros)
+        for path, op, value in where:
+            if op == "IN":
+                values = list(value)  # type: ignore[call-overload]
+                clauses.append(f"json_extract(doc, ?) IN ({', '.join('?' * len(values))})")
+                args += [path, *values]
+            elif op in ("=", "!=", "GLOB"):
+                clauses.append(f"coalesce(json_extract(doc, ?), '') {op} ?")
+                args += [path, value]
+            else:
+                raise ValueError(f"Unsupported filter {op!r}.")
+        oldest_first = before is not None and after is None
+        if after is not None:
+            clauses.append("(updated, id) < (?, ?)")
+            args += list(after)
+        if before is not None:
+            clauses.append("(updated, id) > (?, ?)")
+            args += list(before)
+        order = "ASC" if oldest_first else "DESC"
+        rows = self.conn.execute(
+            f"SELECT doc FROM records WHERE {' AND '.join(clauses)} ORDER BY updated {order}, id {order} LIMIT ?",
+            (*args, limit + 1),
+        ).fetchall()
+        docs = [r[0] for r in rows[:limit]]
+        return (docs[::-1] if oldest_first else docs), len(rows) > limit
+
+    def delete(self, collection: str, record_id: str) -> bool:
+        with self._write_lock:
+            self._page_ends.clear()
+            cur = self.conn.execute("DELETE FROM records WHERE collection = ? AND id = ?", (collection, record_id))
+            self.conn.commit()
+        return cur.rowcount > 0

@@ -1,0 +1,27 @@
+"""Injected failures for stand-in servers: every Nth request answers 429 or 500."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Faults:
+    """Every Nth request fails: a 429 (with Retry-After) or a 500. 0 turns a fault off."""
+
+    rate_limit_every: int = 0
+    error_every: int = 0
+    retry_after: str = "0"
+    count: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next(self) -> int | None:
+        with self._lock:
+            self.count += 1
+            n = self.count
+        if self.rate_limit_every and n % self.rate_limit_every == 0:
+            return 429
+        if self.error_every and n % self.error_every == 0:
+            return 500
+        return None
