@@ -1,5 +1,6 @@
 """dbt models as assets (group `analytics`); dbt tests surface as asset checks."""
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,4 +30,8 @@ translator = BrainOpsTranslator(settings=DagsterDbtTranslatorSettings(enable_ass
 @dbt_assets(manifest=dbt_project().manifest_path, dagster_dbt_translator=translator, project=dbt_project())
 def analytics_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     export_dbt_env(warehouse.url())
+    # Cautious: a targeted run (e.g. from a webhook) runs only tests whose every parent it builds,
+    # not tests that also read sibling models outside the selection. Set through the environment so
+    # dagster-dbt can still override it when it selects individual asset checks.
+    os.environ["DBT_INDIRECT_SELECTION"] = "cautious"
     yield from dbt.cli(["build"], context=context).stream()
