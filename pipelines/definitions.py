@@ -10,10 +10,12 @@ import dagster as dg
 from pipelines.assets.centerpoint import centerpoint_raw
 from pipelines.assets.dbt import analytics_dbt
 from pipelines.assets.notion import notion_raw
+from pipelines.assets.rag import rag_chunks
 from pipelines.assets.stripe import stripe_raw
 from pipelines.jobs import centerpoint_daily, materialize_all
 from pipelines.resources.centerpoint import CenterPointResource
 from pipelines.resources.dbt import dbt_resource
+from pipelines.resources.embedder import EmbedderResource
 from pipelines.resources.notion import NotionResource
 from pipelines.resources.stripe import StripeResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -27,7 +29,7 @@ def _env(name: str) -> dg.EnvVar | str:
 
 
 defs = dg.Definitions(
-    assets=[centerpoint_raw, stripe_raw, notion_raw, analytics_dbt],
+    assets=[centerpoint_raw, stripe_raw, notion_raw, analytics_dbt, rag_chunks],
     jobs=[materialize_all, centerpoint_daily],
     schedules=[centerpoint_daily_schedule],
     sensors=ALL_SENSORS,
@@ -42,5 +44,8 @@ defs = dg.Definitions(
         "stripe": StripeResource(api_key=_env("STRIPE_API_KEY"), api_base=_env("STRIPE_API_BASE")),
         "notion": NotionResource(token=_env("NOTION_TOKEN"), base_url=_env("NOTION_BASE_URL")),
         "dbt": dbt_resource(),
+        "embedder": EmbedderResource(
+            provider=_env("EMBEDDINGS_PROVIDER") or "local", openai_api_key=_env("OPENAI_API_KEY")
+        ),
     },
 )

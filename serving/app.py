@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 from brainops.settings import get_settings
 from brainops.warehouse.connection import warehouse_url
 from serving.db import make_pool
-from serving.routes import customers, health, notion_webhooks, stripe_webhooks
+from serving.embedding import embedder_for
+from serving.routes import customers, health, notion_webhooks, search, stripe_webhooks
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -23,6 +24,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         pool = make_pool(database_url or warehouse_url(), max_size=settings.api_pool_max_size)
         await pool.open(wait=True, timeout=30)
         app.state.pool = pool
+        # The query embedder: shared by the process, loaded in the background (see serving/embedding.py).
+        app.state.embedder = embedder_for(settings)
+        app.state.embedder.warm_up()
         try:
             yield
         finally:
@@ -36,6 +40,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(customers.router)
+    app.include_router(search.router)
     app.include_router(stripe_webhooks.router)
     app.include_router(notion_webhooks.router)
 
