@@ -13,6 +13,11 @@ ENV PYTHONUNBUFFERED=1 \
     DBT_SEND_ANONYMOUS_USAGE_STATS=false \
     GX_ANALYTICS_ENABLED=false
 
+# System packages: tesseract (with English data) reads scanned IES statements (pipelines/ies/ocr.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN pip install --no-cache-dir uv==0.13.8
 
 WORKDIR /app

@@ -13,7 +13,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: install run test lint validate dbt-parse bench clean
+.PHONY: install system-deps run test lint validate dbt-parse bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -25,7 +25,18 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
-run: install
+# OCR for scanned statements (pipelines/ies/ocr.py): Debian's tesseract, installed once; skipped with a
+# note where there is no apt-get (scans then come out needs_review, saying what to install).
+system-deps:
+	@command -v tesseract >/dev/null || { \
+	  if command -v apt-get >/dev/null; then \
+	    SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-eng; \
+	  else \
+	    echo "tesseract not installed and no apt-get here: install tesseract-ocr (with English data) to OCR scanned PDFs."; \
+	  fi; }
+
+run: install system-deps
 	$(BIN)/brainops up
 
 lint: install
@@ -37,7 +48,7 @@ dbt-parse: install
 validate: dbt-parse
 	$(BIN)/dagster definitions validate -m pipelines.definitions
 
-test: install lint validate
+test: install system-deps lint validate
 	$(BIN)/pytest
 
 bench: install

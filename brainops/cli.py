@@ -84,15 +84,13 @@ def _dbt_parse() -> None:
 
 
 def _materialize(select: str) -> int:
-    cmd = [
-        str(Path(sys.executable).parent / "dagster"),
-        "asset",
-        "materialize",
-        "-m",
-        "pipelines.definitions",
-        "--select",
-        select,
-    ]
+    dagster = str(Path(sys.executable).parent / "dagster")
+    if select == "*":
+        # Everything is the materialize_all job: `dagster asset materialize --select '*'` refuses partitioned
+        # assets without a partition (raw/ies_extractions has one per upload, run by the upload sensor).
+        cmd = [dagster, "job", "execute", "-m", "pipelines.definitions", "-j", "materialize_all"]
+    else:
+        cmd = [dagster, "asset", "materialize", "-m", "pipelines.definitions", "--select", select]
     console.print(f"Materializing [bold]{select}[/bold] (progress in the Dagster logs below)...")
     started = time.perf_counter()
     code = subprocess.call(cmd, cwd=PROJECT_ROOT)

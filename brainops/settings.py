@@ -33,8 +33,12 @@ class Settings(BaseSettings):
     search_candidates: int = 40
     embeddings_threads: int = 1
     ies_landing_dir: str | None = None
+    upload_dir: str | None = None  # the IES upload store; default <data dir>/uploads
 
     sample_scale: float = 1
+    # The as-of date of the analytics (aging, days late, risk windows); unset: the sample's AS_OF in
+    # sample mode, else today (pipelines/dbt_vars.py).
+    analytics_as_of_date: str | None = None
     sample_seed: int = 42
 
     api_host: str = "127.0.0.1"

@@ -8,18 +8,20 @@ import os
 import dagster as dg
 
 from pipelines.assets.centerpoint import centerpoint_raw
-from pipelines.assets.dbt import analytics_dbt
+from pipelines.assets.dbt import analytics_dbt, analytics_stripe_incremental
+from pipelines.assets.ies import ies_extractions
 from pipelines.assets.notion import notion_raw
 from pipelines.assets.rag import rag_chunks
 from pipelines.assets.stripe import stripe_raw
-from pipelines.jobs import centerpoint_daily, materialize_all
+from pipelines.checks.gx import GX_CHECKS
+from pipelines.jobs import analytics_full_refresh, centerpoint_daily, materialize_all, stripe_hourly
 from pipelines.resources.centerpoint import CenterPointResource
 from pipelines.resources.dbt import dbt_resource
 from pipelines.resources.embedder import EmbedderResource
 from pipelines.resources.notion import NotionResource
 from pipelines.resources.stripe import StripeResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.schedules import centerpoint_daily_schedule
+from pipelines.schedules import analytics_full_refresh_schedule, centerpoint_daily_schedule, stripe_hourly_schedule
 from sensors import ALL_SENSORS
 
 
@@ -29,9 +31,18 @@ def _env(name: str) -> dg.EnvVar | str:
 
 
 defs = dg.Definitions(
-    assets=[centerpoint_raw, stripe_raw, notion_raw, analytics_dbt, rag_chunks],
-    jobs=[materialize_all, centerpoint_daily],
-    schedules=[centerpoint_daily_schedule],
+    assets=[
+        centerpoint_raw,
+        stripe_raw,
+        notion_raw,
+        ies_extractions,
+        analytics_dbt,
+        analytics_stripe_incremental,
+        rag_chunks,
+    ],
+    asset_checks=GX_CHECKS,
+    jobs=[materialize_all, centerpoint_daily, analytics_full_refresh, stripe_hourly],
+    schedules=[centerpoint_daily_schedule, analytics_full_refresh_schedule, stripe_hourly_schedule],
     sensors=ALL_SENSORS,
     resources={
         "warehouse": WarehouseResource(database_url=_env("BRAINOPS_WAREHOUSE_URL")),

@@ -115,7 +115,9 @@ def _routers(context: dg.SensorEvaluationContext) -> dict[str, queue.Router]:
 @dg.sensor(
     name="webhook_events_sensor",
     minimum_interval_seconds=INTERVAL_SECONDS,
-    target=dg.AssetSelection.all(),
+    # Not the per-document IES extractions: webhooks never change an upload (and one target cannot mix
+    # their dynamic partitions with the daily ones of the incremental Stripe facts).
+    target=dg.AssetSelection.all() - dg.AssetSelection.tag("partitioning", "per_document"),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Re-materializes what stored webhook events changed (and the dbt models downstream), one batch "
     "at a time; marks events processed once their run succeeded, retries failed ones.",

@@ -13,7 +13,7 @@ from brainops.settings import get_settings
 from brainops.warehouse.connection import warehouse_url
 from serving.db import make_pool
 from serving.embedding import embedder_for
-from serving.routes import customers, health, notion_webhooks, search, stripe_webhooks
+from serving.routes import customers, health, ies, notion_webhooks, results, search, stripe_webhooks
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -40,6 +40,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(customers.router)
+    app.include_router(results.router)
+    app.include_router(ies.router)
     app.include_router(search.router)
     app.include_router(stripe_webhooks.router)
     app.include_router(notion_webhooks.router)

@@ -1,5 +1,9 @@
-"""extract(path) → the IES contract JSON: sniff the bytes, read the layout, spread the rows onto the
-chart of accounts, tie out, judge the status, validate against the schema."""
+"""extract(path) → the IES contract JSON: sniff the bytes, read the layout (OCR for scans), spread the
+rows onto the chart of accounts, tie out, judge the status, validate against the schema.
+
+With an API key set (ANTHROPIC_API_KEY, else OPENAI_API_KEY) an LLM helps twice: it maps the labels the
+dictionary and the embedding stage left open (one call per document), and it reads a document the
+layout reader cannot structure. Without a key nothing calls out."""
 
 from __future__ import annotations
 
@@ -13,13 +17,14 @@ from pipelines.ies.facts import currency, entity_name, statement_type
 from pipelines.ies.labels import MapperChain, default_chain
 from pipelines.ies.numbers import unit_multiplier
 from pipelines.ies.ocr import available_engine, ocr_words
-from pipelines.ies.pdf_layout import read_pdf_words, table_from_words
+from pipelines.ies.pdf_layout import Word, read_pdf_words, table_from_words
 from pipelines.ies.periods import read_columns
 from pipelines.ies.sniff import REASONS, file_kind
 from pipelines.ies.spread import build_spread, infer_ytd_months
 from pipelines.ies.table import RawTable, UnreadableFile
 from pipelines.ies.tieouts import run_checks
 from pipelines.ies.xlsx_reader import read_xlsx
+from pipelines.llm import LlmClient, LlmError
 
 
 def document_id(data: bytes) -> str:
@@ -27,25 +32,60 @@ def document_id(data: bytes) -> str:
     return "ies_" + hashlib.sha256(data).hexdigest()[:16]
 
 
-def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = True) -> dict[str, Any]:
+AUTO: Any = "auto"  # llm=AUTO: the client the environment's API keys configure, or none
+
+
+def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = True,
+            llm: LlmClient | None = AUTO) -> dict[str, Any]:
     data = Path(path).read_bytes()
-    return extract_bytes(data, Path(path).name, chain=chain, validate=validate)
+    return extract_bytes(data, Path(path).name, chain=chain, validate=validate, llm=llm)
 
 
 def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = None,
-                  validate: bool = True) -> dict[str, Any]:
+                  validate: bool = True, llm: LlmClient | None = AUTO) -> dict[str, Any]:
+    """`llm`: AUTO (from ANTHROPIC_API_KEY / OPENAI_API_KEY, calls recorded by pipelines.llm.recording's
+    default sink), a client, or None for no LLM at all. `chain`: the label mappers (default: dictionary,
+    embeddings, the LLM when there is one, keywords)."""
     digest = hashlib.sha256(data).hexdigest()
     out = contract.base_result(document_id=document_id(data), source_file=Path(source_file).name, sha256=digest)
+    if llm is AUTO:
+        from pipelines.llm import llm_from_env
+
+        llm = llm_from_env()
+    chain = chain or default_chain(llm=llm, document_id=out["document_id"])
+    scan: list[list[Word]] = []
     try:
-        out = _extract(data, out, chain or default_chain())
+        out = _extract(data, out, chain, scan)
     except UnreadableFile as exc:
-        out = contract.failed(out, str(exc))
+        out = _read_with_llm(data, out, chain, llm, str(exc), scan) if llm else contract.failed(out, str(exc))
     if validate:
         contract.validate(out)
     return out
 
 
-def _read(data: bytes, out: dict[str, Any]) -> RawTable | dict[str, Any]:
+def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: LlmClient, reason: str,
+                   scan: list[list[Word]]) -> dict[str, Any]:
+    """The full-LLM fallback for a statement the layout reader could not structure."""
+    from pipelines.ies.mapping_llm import read_with_llm
+    from pipelines.ies.plain_text import plain_text
+
+    kind = file_kind(data)
+    text, truncated = plain_text(data, kind, ocr_pages=scan) if kind in ("pdf", "csv", "xlsx") else ("", False)
+    if not text.strip():
+        return contract.failed(out, reason)
+    try:
+        table = read_with_llm(llm, text, document_id=out["document_id"], truncated=truncated)
+        result = _spread(table, out, chain)
+    except (LlmError, UnreadableFile) as exc:
+        return contract.failed(out, f"{reason} {exc}")
+    note = (f"The layout reader could not structure the document ({reason.rstrip('.')}); an LLM "
+            f"({llm.provider} {llm.model}) read it instead: check its figures against the document.")
+    if truncated:
+        note += " The document was too long to send whole; only its beginning was read."
+    return {**result, "warnings": [note, *result["warnings"]]}
+
+
+def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]]) -> RawTable | dict[str, Any]:
     """The file's table, or (for a scan nothing can read) the finished needs_review result."""
     kind = file_kind(data)
     if kind == "csv":
@@ -67,22 +107,32 @@ def _read(data: bytes, out: dict[str, Any]) -> RawTable | dict[str, Any]:
     if engine is None:
         reason = f"No text layer (a scanned document); {why_not}."
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
-    return table_from_words(ocr_words(data, engine), method=f"ocr:{engine.name}+layout")
+    scan.extend(ocr_words(data, engine))  # kept: the LLM fallback reads these words if the layout cannot
+    return table_from_words(scan, method=f"ocr:{engine.name}+layout")
 
 
-def _extract(data: bytes, out: dict[str, Any], chain: MapperChain) -> dict[str, Any]:
-    table = _read(data, out)
+def _extract(data: bytes, out: dict[str, Any], chain: MapperChain, scan: list[list[Word]]) -> dict[str, Any]:
+    table = _read(data, out, scan)
     if isinstance(table, dict):
         return table
+    return _spread(table, out, chain)
+
+
+def _spread(table: RawTable, out: dict[str, Any], chain: MapperChain) -> dict[str, Any]:
     reading = read_columns(table.headings, "\n".join(table.context))
     if not any(reading.periods):
         raise UnreadableFile(
             f"None of the column headings ({', '.join(repr(h) for h in table.headings if h)}) names a period "
             "(a year, fiscal year, month or T-12 total); check the statement's header row.")
     multiplier = unit_multiplier(table.context + table.headings)
+    chain.prepare([row.label for row in table.rows])
     spread = build_spread(table, reading.periods, chain, multiplier)
-    if table.method.startswith("ocr"):
-        for item in spread.items:  # OCR can misread a digit the tie-outs happen not to catch
+    for _ in range(3):  # a stage that batches (the LLM) answered what it deferred: map the rows again
+        if not chain.resolve():
+            break
+        spread = build_spread(table, reading.periods, chain, multiplier)
+    if table.method.startswith(("ocr", "llm")):
+        for item in spread.items:  # OCR can misread a digit, an LLM miscopy one, that the tie-outs happen not to catch
             item.confidence *= 0.9
     if not spread.items:
         raise UnreadableFile("No rows with figures were found under the period columns; check the file is the "
@@ -107,5 +157,5 @@ def _extract(data: bytes, out: dict[str, Any], chain: MapperChain) -> dict[str, 
         "totals": totals,
         "checks": check_json,
         "method": "+".join([table.method, *mappers]),
-        "warnings": [*reasons, *details, *table.warnings, *reading.warnings, *spread.warnings],
+        "warnings": [*reasons, *details, *table.warnings, *reading.warnings, *spread.warnings, *chain.warnings()],
     }

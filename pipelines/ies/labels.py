@@ -1,8 +1,14 @@
 """Row label → canonical key: an ordered chain of mappers, each asked in turn until one answers.
 
-Today the chain is the curated dictionary, then section keyword rules. Later stages slot in between
-without touching the readers: nearest neighbour on a local embedding model for unseen labels, and an
-LLM call when an API key is set. A mapper answers None when it has no opinion."""
+The chain: the curated dictionary; nearest neighbour on a local embedding model for wording it has
+never seen (pipelines/ies/mapping_embeddings.py); an LLM for what is still open, only when an API key
+is set (pipelines/ies/mapping_llm.py); then section keyword rules. A mapper answers None when it has
+no opinion.
+
+Stages that work best in batches say so with two optional methods: `prepare(labels)` is called with
+a document's labels before mapping (the embedding stage embeds them in one go), and `pending()` /
+`resolve()` let a stage defer: it answers None on a first pass while noting the label, then resolves
+everything noted in one call, and the rows are mapped again (the LLM stage: one call per document)."""
 
 from __future__ import annotations
 
@@ -247,7 +253,38 @@ class MapperChain:
                 return match
         return LabelMatch(None, context.section or "other", _is_subtotal(normalize(label)), 0.3, "none", known=False)
 
+    def prepare(self, labels: list[str]) -> None:
+        """A document's labels, before any is mapped: stages that batch get them all at once."""
+        for mapper in self.mappers:
+            prepare = getattr(mapper, "prepare", None)
+            if prepare:
+                prepare(labels)
 
-def default_chain() -> MapperChain:
-    """Dictionary, then keywords. Planned: dictionary → embeddings → LLM (with a key) → keywords."""
-    return MapperChain([DictionaryMapper(), KeywordMapper()])
+    def resolve(self) -> bool:
+        """Let the first stage holding deferred labels answer them in one batch; True when one did, and
+        the rows should be mapped again."""
+        for mapper in self.mappers:
+            pending = getattr(mapper, "pending", None)
+            if pending and pending():
+                mapper.resolve()  # type: ignore[attr-defined]
+                return True
+        return False
+
+    def warnings(self) -> list[str]:
+        """What stages want a reviewer to know (an LLM call that failed, say)."""
+        return [w for mapper in self.mappers for w in getattr(mapper, "warnings", [])]
+
+
+def default_chain(*, llm=None, document_id: str | None = None, embeddings: bool = True) -> MapperChain:
+    """Dictionary → embeddings → LLM (only with a client, i.e. when an API key is set) → keywords."""
+    mappers: list[LabelMapper] = [DictionaryMapper()]
+    if embeddings:
+        from pipelines.ies.mapping_embeddings import EmbeddingMapper
+
+        mappers.append(EmbeddingMapper())
+    if llm is not None:
+        from pipelines.ies.mapping_llm import LlmLabelMapper
+
+        mappers.append(LlmLabelMapper(llm, document_id=document_id))
+    mappers.append(KeywordMapper())
+    return MapperChain(mappers)

@@ -7,14 +7,23 @@ at run time. Without it, scans come out needs_review with what to install."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
+from dataclasses import dataclass
+from statistics import median
 from typing import Protocol
 
-from PIL import Image, ImageOps
+import numpy as np
+from PIL import Image, ImageDraw, ImageOps
 
 from pipelines.ies.pdf_layout import Word
 
 RENDER_DPI = 300
+TESSERACT_CONFIG = "--psm 6"  # one uniform block of text lines: a statement
+RULE_LEVEL = 215  # darker than this may be a rule (text prints near 25, shading 225-238, paper 250)
+PAPER_LEVEL = 200  # lighter than this is paper: specks, shading and JPEG noise are whitened
+TEXT_LINE_PIXELS = 40.0  # text line height Tesseract reads best (its docs: x-height of 20+ pixels)
+TEXT_LEVEL = 120  # darker than this, a pixel beside a rule is a stroke of a letter or figure touching it
 INSTALL_HINT = ("install the Debian packages tesseract-ocr and tesseract-ocr-eng and the PyPI package "
                 "pytesseract, then extract again")
 
@@ -27,19 +36,128 @@ class OcrEngine(Protocol):
         ...
 
 
+@dataclass
+class OcrWord:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float
+    line: tuple[int, ...]  # the engine's own line id
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
 class TesseractOcr:
+    """Tesseract in uniform-block mode (--psm 6: a statement is one table of text lines), twice on a page
+    with dot leaders: Tesseract reads a row of leader dots as a run of flat letters ("csccsssn...") and then
+    misreads the label beside it, so the dots it found are erased and the page read again."""
+
     name = "tesseract"
 
     def page_words(self, image: Image.Image) -> list[tuple[str, float, float, float, float]]:
+        words = self._read(image)
+        leaders = [w for w in words if is_leader(w, words)]
+        if leaders:
+            image = image.copy()
+            draw = ImageDraw.Draw(image)
+            for w in leaders:
+                draw.rectangle([w.x0 - 2, w.top - 2, w.x1 + 2, w.bottom + 2], fill=255)
+            words = self._read(image)
+        words = [w for w in words if not is_leader(w, words)]
+        lines: dict[tuple[int, ...], list[OcrWord]] = {}
+        for w in words:
+            lines.setdefault(w.line, []).append(w)
+        out = []
+        for found in lines.values():
+            # A word's box takes in any speck of dust beside it, so bottoms on one printed line scatter by a
+            # few points: more than the layout reader's 2 pt baseline tolerance. Tesseract's line is the truth.
+            top, bottom = median(w.top for w in found), median(w.bottom for w in found)
+            out += [(text, x0, top, x1, bottom) for text, x0, x1 in repair_line(found)]
+        return out
+
+    @staticmethod
+    def _read(image: Image.Image) -> list[OcrWord]:
         import pytesseract
 
-        data = pytesseract.image_to_data(image, config="--psm 6", output_type=pytesseract.Output.DICT)
-        words = []
-        for text, left, top, width, height, conf in zip(data["text"], data["left"], data["top"], data["width"],
-                                                        data["height"], data["conf"], strict=True):
-            if text.strip() and float(conf) >= 0:
-                words.append((text.strip(), left, top, left + width, top + height))
-        return words
+        data = pytesseract.image_to_data(image, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
+        return [OcrWord(text.strip(), data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
+                        data["top"][i] + data["height"][i], float(data["conf"][i]),
+                        (data["block_num"][i], data["par_num"][i], data["line_num"][i]))
+                for i, text in enumerate(data["text"]) if text.strip() and float(data["conf"][i]) >= 0]
+
+
+def is_leader(word: OcrWord, words: list[OcrWord]) -> bool:
+    """Dot leaders (or rule debris) read as a word: no digit, not a dash (a printed zero), and either flat
+    (under 40% of the page's text height: dots sit on the baseline) or spread thin with low confidence."""
+    if any(ch.isdigit() for ch in word.text) or set(word.text) <= set(_DASHES):
+        return False
+    sure = [w.height for w in words if w.conf >= 80] or [w.height for w in words]
+    flat = word.height < 0.4 * median(sure)
+    thin = word.conf < 30 and (word.x1 - word.x0) > 8 * max(word.height, 1) * max(len(word.text), 1) ** 0.5
+    return flat or thin
+
+
+_DASHES = "-\u2013\u2014_"
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "`": "'", "\u00b4": "'"})
+_NUMBERISH = re.compile(r"^[$(\-]?[\dOolIS,.$]*\d[\dOolIS,.]*[)\-.,]?$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_CONFUSED = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"})
+
+
+def repair_line(words: list[OcrWord]) -> list[tuple[str, float, float]]:
+    """The figures of one OCR'd line put back together: quotes made plain ("Aug \u201825" is "Aug '25"),
+    letters that stand for digits inside a figure (O, l, I, S), a figure split where Tesseract took a
+    thin comma or point for a space ("$75," "483.68"; "77,385" "12" is 77,385.12), and a trailing minus
+    read as a point ("6,384.47." is 6,384.47-)."""
+    items = [[w.text.translate(_QUOTES), w.x0, w.x1, w.height] for w in sorted(words, key=lambda w: w.x0)]
+    for item in items:
+        if _NUMBERISH.match(item[0]) and sum(ch.isdigit() for ch in item[0]) >= 2:
+            item[0] = item[0].translate(_CONFUSED)
+    for item, after in zip(items, [*items[1:], None], strict=True):  # "Now '25" is Nov '25 in a heading
+        if after and re.fullmatch(r"'?\d\d|(19|20)\d\d", after[0]) and item[0].isalpha() and len(item[0]) == 3:
+            near = [m for m in _MONTHS if sum(a != b for a, b in zip(m, item[0].lower(), strict=True)) <= 1]
+            if len(near) == 1:
+                item[0] = near[0].title()
+    merged: list[list] = []
+    for item in items:
+        if merged and _joins(merged[-1], item):
+            last = merged[-1]
+            glue = ("." if re.fullmatch(r"\d\d[)\-.]?", item[0]) else
+                    "," if re.fullmatch(r"\d{3}(\.\d\d)?[)\-]?", item[0]) else "")
+            glue = glue if re.search(r"\d$", last[0]) else ""
+            if glue and re.search(r"\d\.\d{3}$", last[0]):  # "2.567" "43": the point was a comma
+                last[0] = last[0][:-4] + "," + last[0][-3:]
+            last[0], last[2] = last[0] + glue + item[0], item[2]
+        else:
+            merged.append(item)
+    out = []
+    for text, x0, x1, _ in merged:
+        if re.fullmatch(r"[$(]?\d{1,3}(,\d{3})*\.\d\d[.,]", text):
+            text = text[:-1] + "-"
+        # "76,04339" and "2.21058": a group of five digits is a thousands group and the cents, point lost
+        text = re.sub(r"^([$(]?\d{1,3}(?:,\d{3})*)[.,](\d{3})(\d\d)([)\-]?)$", r"\1,\2.\3\4", text)
+        out.append((text, x0, x1))
+    return out
+
+
+def _joins(left: list, right: list) -> bool:
+    """Two tokens that are one figure: close together (under a third of the text height apart), and the
+    left one ends in a separator or the right one is the two cents digits or starts with a separator."""
+    if right[1] - left[2] > 0.6 * max(left[3], right[3]):
+        return False
+    a, b = left[0], right[0]
+    if not re.search(r"\d[,.]?$", a) or not re.match(r"^[,.]?\d", b):
+        return False
+    return (a.endswith((",", ".")) or b.startswith((",", "."))
+            or re.search(r",\d{1,2}$", a) is not None  # "1,96" "1.03-": a group cut short is no figure alone
+            or (re.fullmatch(r"\d\d[)\-.]?", b) is not None  # the cents, their point read as a space
+                and re.fullmatch(r"[$(]?\d[\d,]*", a) is not None and not re.fullmatch(r"(19|20)\d\d", a))
+            or (re.fullmatch(r"\d{3}(\.\d\d)?[)\-]?", b) is not None  # "$76" "982.27": a comma read as a space
+                and re.fullmatch(r"[$(]?\d{1,3}", a) is not None))
 
 
 def available_engine() -> tuple[OcrEngine | None, str]:
@@ -65,29 +183,86 @@ def render_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Image.Image]:
 
 def skew_angle(image: Image.Image, limit: float = 2.0, step: float = 0.1) -> float:
     """The rotation (degrees) that makes text lines horizontal: where row sums of ink are most peaked.
-    A scanner tilts pages by a degree or so; one degree moves a figure 10 pt across a page."""
+    A scanner tilts pages by a degree or so; one degree moves a figure 10 pt across a page. Searched in
+    `step`s, then refined to a quarter step around the best."""
     small = ImageOps.invert(image.convert("L")).resize((image.width // 4, image.height // 4))
-    best, best_score = 0.0, -1.0
-    steps = int(limit / step)
-    for i in range(-steps, steps + 1):
-        angle = i * step
+
+    def peakedness(angle: float) -> float:
         rotated = small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
-        rows = list(rotated.resize((1, rotated.height), Image.Resampling.BOX).tobytes())  # ink per pixel row
-        mean = sum(rows) / len(rows)
-        score = sum((r - mean) ** 2 for r in rows)
-        if score > best_score:
-            best, best_score = angle, score
-    return best
+        rows = np.frombuffer(rotated.resize((1, rotated.height), Image.Resampling.BOX).tobytes(), dtype=np.uint8)
+        return float(np.var(rows.astype(np.float64)))  # ink per pixel row
+
+    steps = int(limit / step)
+    best = max((i * step for i in range(-steps, steps + 1)), key=lambda a: (peakedness(a), -abs(a)))
+    fine = max((best + k * step / 4 for k in range(-3, 4)), key=lambda a: (peakedness(a), -abs(a)))
+    return round(fine, 3)
 
 
-def ocr_words(data: bytes, engine: OcrEngine) -> list[list[Word]]:
+def _long_runs(ink: np.ndarray, length: int) -> np.ndarray:
+    """Pixels that lie in a horizontal run of at least `length` ink pixels."""
+    height, width = ink.shape
+    if width < length:
+        return np.zeros_like(ink)
+    sums = np.zeros((height, width + 1), dtype=np.int32)
+    np.cumsum(ink, axis=1, out=sums[:, 1:])
+    starts = np.zeros((height, width + 1), dtype=np.int32)
+    starts[:, 1:width - length + 2] = (sums[:, length:] - sums[:, :-length]) == length  # a full window starts here
+    covered = np.cumsum(starts, axis=1)[:, 1:]
+    covered[:, length:] -= np.cumsum(starts, axis=1)[:, 1:width - length + 1]
+    return covered > 0
+
+
+def clean_page(image: Image.Image, dpi: int = RENDER_DPI) -> Image.Image:
+    """What an OCR engine reads best: table rules and underlines erased (Tesseract reads a ruled cell's
+    border as letters and runs the cells of a row together), shading, specks and JPEG noise lightened to
+    paper. Text keeps its grey edges, and the dark strokes of figures an underline touches stay."""
+    page = np.asarray(image.convert("L"), dtype=np.uint8).copy()
+    ink = page < RULE_LEVEL  # hairline rules print grey once scanned: anything darker than shading counts
+    reach = round(dpi * 0.9)  # even a bold figure's strokes break within an inch; rules run on
+    rules = _long_runs(_close_gaps(ink), reach) | _long_runs(_close_gaps(ink.T), reach).T
+    edges = np.zeros_like(rules)  # a rule's anti-aliased edges, one pixel either side, where they are not text
+    edges[1:] |= rules[:-1]
+    edges[:-1] |= rules[1:]
+    edges[:, 1:] |= rules[:, :-1]
+    edges[:, :-1] |= rules[:, 1:]
+    page[rules | (edges & (page > TEXT_LEVEL))] = 255
+    page[page > PAPER_LEVEL] = 255
+    return Image.fromarray(page)
+
+
+def _close_gaps(ink: np.ndarray) -> np.ndarray:
+    """Ink with one-pixel breaks along each row filled (JPEG blocks fade a grey rule in places)."""
+    closed = ink.copy()
+    closed[:, 1:-1] |= ink[:, :-2] & ink[:, 2:]
+    return closed
+
+
+def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None) -> list[list[Word]]:
     """Words of every page in PDF points, as the layout reader expects them."""
+    dpi = dpi or RENDER_DPI
     pages = []
-    scale = RENDER_DPI / 72
-    for image in render_pages(data):
+    for image in render_pages(data, dpi):
         angle = skew_angle(image)
         if angle:
             image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        image = clean_page(image, dpi)
+        zoom = text_zoom(image)
+        if zoom > 1:
+            image = image.resize((round(image.width * zoom), round(image.height * zoom)), Image.Resampling.LANCZOS)
+        scale = dpi * zoom / 72
         pages.append([Word(text, x0 / scale, x1 / scale, top / scale, bottom / scale)
                       for text, x0, top, x1, bottom in engine.page_words(image)])
     return pages
+
+
+def text_zoom(image: Image.Image, want: float = TEXT_LINE_PIXELS) -> float:
+    """How much to enlarge a page so its text lines are about `want` pixels tall: Tesseract misreads small
+    print (a T-12's 6 pt figures are ~25 px tall at 300 dpi) and reads ~40 px lines best. 1 when large."""
+    ink = (np.asarray(image.convert("L")) < 128).any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], ink.astype(np.int8), [0]])))
+    bands = edges[1::2] - edges[::2]  # heights of the runs of inked pixel rows: the text lines
+    bands = bands[bands >= 4]
+    if not len(bands):
+        return 1.0
+    height = float(np.median(bands))
+    return min(2.0, want / height) if height < 0.75 * want else 1.0

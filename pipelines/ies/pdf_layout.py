@@ -200,9 +200,13 @@ def table_from_words(pages: list[list[Word]], method: str = "layout") -> RawTabl
 def _header_lines(page_lines: list[Line], first: int, in_columns) -> list[Line]:
     """The header line above the first row of figures (section headings may sit between) and any
     line a wrapped heading spilled onto above it."""
-    index = first - 1
-    while index >= 0 and not any(in_columns(w) for w in page_lines[index].words):
-        if first - index > 3:
+    index, between = first - 1, 0
+    # skipped on the way up: lines without words over the columns (section headings) and rows of figures the
+    # body test refused (an OCR'd figure that strayed from its column), which are no header either
+    while index >= 0 and (not any(in_columns(w) for w in page_lines[index].words)
+                          or _figures_only(page_lines[index], in_columns)):
+        between += not page_lines[index].values
+        if between > 3:
             return []
         index -= 1
     if index < 0:
@@ -217,6 +221,14 @@ def _header_lines(page_lines: list[Line], first: int, in_columns) -> list[Line]:
         else:
             break
     return header
+
+
+def _figures_only(line: Line, in_columns) -> bool:
+    """Most words over the columns are amounts (not bare years, which headings print): a row of figures,
+    even with a figure or two OCR garbled, where a header row has none."""
+    over = [w for w in line.words if in_columns(w)]
+    amounts = sum(parse_amount(w.text) is not None and not is_bare_year(w.text) for w in over)
+    return bool(over) and amounts >= 0.5 * len(over)
 
 
 def space_width(lines: list[Line]) -> float:

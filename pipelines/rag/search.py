@@ -98,20 +98,15 @@ _QUERY_CTE = sql.SQL(
     CROSS JOIN (
         SELECT string_agg(term, ' | ') AS every_term, string_agg(term, ' | ') FILTER (WHERE fits) AS rare_term
         FROM (SELECT term, sum(est_rows) OVER (ORDER BY est_rows, term) <= %(keyword_rows)s AS fits
-              FROM (SELECT DISTINCT '''' || replace(replace(w.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS term,
-                           coalesce((SELECT coalesce(e.freq, st.freqs[st.listed + 1]) * st.reltuples
-                                     FROM (SELECT s.most_common_elems::text::text[] AS lexemes,
-                                                  s.most_common_elem_freqs AS freqs,
-                                                  cardinality(s.most_common_elems::text::text[]) AS listed,
-                                                  c.reltuples
-                                           FROM pg_stats AS s CROSS JOIN pg_class AS c
-                                           WHERE s.schemaname = 'rag' AND s.tablename = 'chunks'
-                                             AND s.attname = 'tsv' AND c.oid = 'rag.chunks'::regclass) AS st
-                                     LEFT JOIN LATERAL (
-                                         SELECT f AS freq
-                                         FROM unnest(st.lexemes, st.freqs[1:st.listed]) AS e(lexeme, f)
-                                         WHERE e.lexeme = w.lexeme) AS e ON true), 0) AS est_rows
-                    FROM unnest(to_tsvector('english', %(query)s)) AS w) AS words) AS budgeted) AS t)"""
+              FROM (SELECT '''' || replace(replace(w.lexeme, '\\', '\\\\'), '''', '''''') || '''' AS term,
+                           coalesce(coalesce(st.freqs[array_position(st.lexemes, w.lexeme)], st.freqs[st.listed + 1])
+                                    * st.reltuples, 0) AS est_rows
+                    FROM unnest(to_tsvector('english', %(query)s)) AS w
+                    LEFT JOIN (SELECT s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS freqs,
+                                      cardinality(s.most_common_elems::text::text[]) AS listed, c.reltuples
+                               FROM pg_stats AS s CROSS JOIN pg_class AS c
+                               WHERE s.schemaname = 'rag' AND s.tablename = 'chunks' AND s.attname = 'tsv'
+                                 AND c.oid = 'rag.chunks'::regclass) AS st ON true) AS words) AS budgeted) AS t)"""
 )
 
 # One nearest-neighbour scan per source, each on its own graph (model and source are literals, so the

@@ -1,4 +1,5 @@
-"""Customers from analytics.customers (built by dbt): paged, filtered and sorted on indexed columns."""
+"""Customers from analytics.customers (built by dbt): paged, filtered and sorted on indexed columns; one
+customer's detail enriched from analytics.customer_360."""
 
 from __future__ import annotations
 
@@ -34,6 +35,29 @@ class Customer(BaseModel):
     open_receivables: Decimal
     last_activity_at: datetime | None
     created_at: datetime | None
+
+
+class CustomerDetail(Customer):
+    """One customer with what analytics.customer_360 adds: the matched Stripe customer, subscription,
+    lifetime value and payment risk (all null until customer_360 has the customer)."""
+
+    match_confidence: Decimal | None = None
+    match_method: str | None = None
+    phone: str | None = None
+    completed_jobs: int | None = None
+    past_due_receivables: Decimal | None = None
+    subscription_status: str | None = None
+    current_mrr: Decimal | None = None
+    subscription_paid_total: Decimal | None = None
+    lifetime_value: Decimal | None = None
+    payment_risk_score: int | None = None
+    payment_risk_level: str | None = None
+    payment_risk_reasons: str | None = None
+    first_job_at: datetime | None = None
+    last_payment_at: datetime | None = None
+
+
+ENRICHMENT = [name for name in CustomerDetail.model_fields if name not in Customer.model_fields]
 
 
 class CustomerSort(StrEnum):
@@ -93,14 +117,23 @@ async def list_customers(
     return Page[Customer](items=items, total=total, next=next_url(request, offset=offset, limit=limit, total=total))
 
 
-@router.get("/{customer_id}", response_model=Customer, summary="One customer")
+@router.get("/{customer_id}", response_model=CustomerDetail, summary="One customer, enriched from customer_360")
 async def get_customer(
     customer_id: Annotated[str, Path(max_length=64)],
     conn: DbDep,
     _caller: CurrentCaller,
-) -> Customer:
-    async with conn.cursor(row_factory=class_row(Customer)) as cur:
-        await cur.execute(sql.SQL("SELECT {} FROM {} WHERE customer_id = %s").format(COLUMNS, TABLE), [customer_id])
+) -> CustomerDetail:
+    columns = sql.SQL(", ").join(
+        [
+            *(sql.Identifier("c", name) for name in Customer.model_fields),
+            *(sql.Identifier("x", name) for name in ENRICHMENT),
+        ]
+    )
+    query = sql.SQL(
+        "SELECT {} FROM {} AS c LEFT JOIN {} AS x ON x.customer_id = c.customer_id WHERE c.customer_id = %s"
+    ).format(columns, TABLE, sql.Identifier("analytics", "customer_360"))
+    async with conn.cursor(row_factory=class_row(CustomerDetail)) as cur:
+        await cur.execute(query, [customer_id])
         row = await cur.fetchone()
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"No customer with id {customer_id!r}.")

@@ -29,6 +29,19 @@ def api_db(pg_server: str):
                       now() - g * interval '1 day' AS last_activity_at, now() - interval '2 years' AS created_at
                FROM generate_series(1, 120) AS g"""
         )
+        # What the detail adds from customer_360 (built by dbt; tested against the sample in tests/analytics).
+        conn.execute(
+            """CREATE TABLE analytics.customer_360 AS
+               SELECT customer_id, stripe_customer_id, 0.97::numeric(3, 2) AS match_confidence,
+                      'external_id+metadata' AS match_method, '(512) 555-0100' AS phone, jobs AS completed_jobs,
+                      0::numeric(14, 2) AS past_due_receivables,
+                      CASE WHEN stripe_customer_id IS NOT NULL THEN 'active' END AS subscription_status,
+                      19::numeric(14, 2) AS current_mrr, 0::numeric(14, 2) AS subscription_paid_total,
+                      amount_paid AS lifetime_value, 10 AS payment_risk_score, 'low' AS payment_risk_level,
+                      NULL::text AS payment_risk_reasons, created_at AS first_job_at,
+                      last_activity_at AS last_payment_at
+               FROM analytics.customers WHERE customer_id <> '1099'"""
+        )
     yield url
     _drop_database(pg_server, "brainops_test_api")
 
@@ -86,6 +99,10 @@ def test_one_customer_and_unknown_ids(client: TestClient, key: str) -> None:
     h = {"X-API-Key": key}
     one = client.get("/api/v1/customers/1007", headers=h)
     assert one.status_code == 200 and one.json()["customer_name"] == "Customer 7"
+    # Enriched from customer_360; a customer it does not have yet keeps its base fields.
+    assert one.json()["payment_risk_level"] == "low" and one.json()["lifetime_value"] == "420.00"
+    not_enriched = client.get("/api/v1/customers/1099", headers=h).json()
+    assert not_enriched["customer_name"] == "Customer 99" and not_enriched["payment_risk_level"] is None
     missing = client.get("/api/v1/customers/nope", headers=h)
     assert missing.status_code == 404 and "nope" in missing.json()["detail"]
 

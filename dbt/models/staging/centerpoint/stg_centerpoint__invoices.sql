@@ -18,6 +18,8 @@ renamed as (
         (attributes ->> 'invoiceDate')::date as invoice_date,
         (attributes ->> 'dueDate')::date as due_date,
         (attributes ->> 'paidAt')::timestamptz as paid_at,
+        -- [{amount, paidAt, method, reference}]; card payments carry the Stripe charge id as reference.
+        attributes -> 'payments' as payments,
         created_at,
         updated_at
     from source

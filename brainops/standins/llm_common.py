@@ -1,0 +1,122 @@
+"""What the Anthropic and OpenAI stand-ins share: the request as a responder sees it, the reply it
+gives, a deterministic default responder, token counts, and scripted failures.
+
+A responder is a plain function (LlmRequest -> Reply): a test supplies the answers it expects (a
+label -> key mapping, rows of a statement), so the SDK code path between our code and the wire is
+entirely real while the "model" is deterministic."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class LlmRequest:
+    api: str  # "anthropic" | "openai"
+    model: str
+    system: str
+    messages: list[dict[str, str]]  # {"role", "text"}, text flattened from content blocks
+    tools: list[dict[str, Any]]  # {"name", "description", "schema"}
+    forced_tool: str | None  # the tool the request makes the model call, if any
+    json_schema: dict[str, Any] | None  # OpenAI response_format json_schema ({} for json_object)
+    stream: bool
+    body: dict[str, Any]
+
+    @property
+    def prompt(self) -> str:
+        """The last user message's text."""
+        return next((m["text"] for m in reversed(self.messages) if m["role"] == "user"), "")
+
+    def tool(self, name: str) -> dict[str, Any] | None:
+        return next((t for t in self.tools if t["name"] == name), None)
+
+
+@dataclass
+class Reply:
+    text: str = ""
+    tool: str | None = None  # the tool called, with `arguments`
+    arguments: dict[str, Any] | None = None
+
+    @classmethod
+    def tool_call(cls, name: str, arguments: dict[str, Any]) -> Reply:
+        return cls(tool=name, arguments=arguments)
+
+
+Responder = Callable[[LlmRequest], Reply]
+
+
+def example(schema: dict[str, Any]) -> Any:
+    """The smallest instance of a JSON schema: required properties only, empty arrays, zeros."""
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type", "object")
+    if isinstance(kind, list):
+        kind = "null" if "null" in kind else kind[0]
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {name: example(props.get(name, {})) for name in schema.get("required", [])}
+    return {"array": [], "string": "", "number": schema.get("minimum", 0), "integer": schema.get("minimum", 0),
+            "boolean": False, "null": None}.get(kind)
+
+
+def default_responder(request: LlmRequest) -> Reply:
+    if request.forced_tool:
+        tool = request.tool(request.forced_tool) or {"schema": {}}
+        return Reply.tool_call(request.forced_tool, example(tool["schema"]))
+    if request.json_schema is not None:
+        return Reply(json.dumps(example(request.json_schema or {"type": "object"})))
+    return Reply(f"(local stand-in, no model) You said: {request.prompt[:200]}")
+
+
+def tokens(text: str) -> int:
+    """A deterministic token count: about four characters a token, as English averages."""
+    return max(1, (len(text) + 3) // 4)
+
+
+def flatten(content: Any) -> str:
+    """Message content (a string, or a list of content blocks / parts) as its text."""
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content or []:
+        if isinstance(block, dict):
+            if isinstance(block.get("text"), str):
+                parts.append(block["text"])
+            elif "content" in block:  # tool results
+                parts.append(flatten(block["content"]))
+            elif "input" in block:
+                parts.append(json.dumps(block["input"]))
+    return "\n".join(parts)
+
+
+def chunks(text: str, size: int = 12) -> list[str]:
+    """Text cut into stream deltas (at least one, possibly empty)."""
+    pieces = re.findall(rf".{{1,{size}}}", text, flags=re.DOTALL)
+    return pieces or [""]
+
+
+@dataclass
+class Control:
+    """Per app: the requests seen (for assertions) and scripted failures for the next requests."""
+
+    failures: deque[int] = field(default_factory=deque)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    retry_after_ms: int = 20
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(self, *statuses: int) -> None:
+        """The next len(statuses) requests answer these HTTP statuses (429, 500, 529, ...)."""
+        with self._lock:
+            self.failures.extend(statuses)
+
+    def seen(self, body: dict[str, Any]) -> int | None:
+        """Log a request; the status it must fail with, if one is scripted."""
+        with self._lock:
+            self.requests.append(body)
+            return self.failures.popleft() if self.failures else None

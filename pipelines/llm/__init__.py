@@ -1,0 +1,31 @@
+"""LLM calls, provider-neutral (no Dagster): Anthropic or OpenAI through their official SDKs, one
+structured tool call at a time, every call recorded (app.llm_calls, or stderr without a warehouse).
+
+Which provider: ANTHROPIC_API_KEY if set, else OPENAI_API_KEY, else none (nothing calls out). Base URLs
+are the SDKs' own ANTHROPIC_BASE_URL / OPENAI_BASE_URL; the model is IES_LLM_MODEL (default per provider).
+"""
+
+from __future__ import annotations
+
+import os
+
+from pipelines.llm.base import CallSink, LlmCall, LlmClient, LlmError, Tool
+
+__all__ = ["CallSink", "LlmCall", "LlmClient", "LlmError", "Tool", "llm_from_env"]
+
+
+def llm_from_env(*, sink: CallSink | None = None, model_variable: str = "IES_LLM_MODEL") -> LlmClient | None:
+    """The configured client, or None when no API key is set."""
+    from pipelines.llm.recording import default_sink
+
+    model = (os.environ.get(model_variable) or "").strip() or None
+    sink = sink or default_sink()
+    if key := (os.environ.get("ANTHROPIC_API_KEY") or "").strip():
+        from pipelines.llm.anthropic_client import DEFAULT_MODEL, AnthropicLlm
+
+        return AnthropicLlm(api_key=key, model=model or DEFAULT_MODEL, sink=sink)
+    if key := (os.environ.get("OPENAI_API_KEY") or "").strip():
+        from pipelines.llm.openai_client import DEFAULT_MODEL, OpenAILlm
+
+        return OpenAILlm(api_key=key, model=model or DEFAULT_MODEL, sink=sink)
+    return None

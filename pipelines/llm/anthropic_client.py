@@ -1,0 +1,43 @@
+"""Claude through the official `anthropic` SDK: the Messages API with one tool, forced with
+tool_choice, whose input_schema constrains the answer. The SDK reads ANTHROPIC_BASE_URL itself and
+retries 429, 5xx and 529 with backoff, honouring retry-after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipelines.llm.base import Answer, CallSink, RecordedClient, Tool
+
+DEFAULT_MODEL = "claude-haiku-4-5"  # current, cheap, and good at filling in a tool; IES_LLM_MODEL overrides
+
+
+class AnthropicLlm(RecordedClient):
+    provider = "anthropic"
+    label = "Anthropic"
+    key_variable = "ANTHROPIC_API_KEY"
+
+    def __init__(self, *, api_key: str, model: str = DEFAULT_MODEL, sink: CallSink | None = None,
+                 max_retries: int = 3, timeout: float = 120.0) -> None:
+        import anthropic
+
+        super().__init__(model=model, sink=sink, max_retries=max_retries)
+        self.client = anthropic.Anthropic(api_key=api_key, max_retries=max_retries, timeout=timeout)
+
+    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int) -> Answer:
+        message = self.client.messages.create(
+            model=self.model,
+            max_tokens=max_tokens,
+            system=system,
+            messages=[{"role": "user", "content": prompt}],
+            tools=[{"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}],
+            tool_choice={"type": "tool", "name": tool.name},
+        )
+        arguments: dict[str, Any] | None = None
+        texts = []
+        for block in message.content:
+            if block.type == "tool_use" and block.name == tool.name:
+                arguments = dict(block.input)
+            elif block.type == "text":
+                texts.append(block.text)
+        usage = message.usage
+        return Answer(arguments, usage.input_tokens, usage.output_tokens, " ".join(texts) or message.stop_reason)

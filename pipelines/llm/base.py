@@ -1,0 +1,154 @@
+"""The provider-neutral face of an LLM: one structured call (a tool whose input schema constrains the
+answer), timed, priced and recorded whatever its outcome; failures become LlmError with a sentence a
+person can act on."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from jsonschema import Draft202012Validator
+
+from pipelines.llm.prices import cost_usd
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A function the model must call; its arguments are the structured answer."""
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]  # JSON Schema (object); strict-mode friendly: every property required
+
+
+@dataclass
+class LlmCall:
+    """One row of app.llm_calls."""
+
+    provider: str
+    model: str
+    purpose: str
+    document_id: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cost_usd: float | None
+    latency_ms: int
+    status: str  # ok | error
+    error: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "created_at": self.created_at.isoformat()}
+
+
+CallSink = Callable[[LlmCall], None]
+
+
+class LlmError(RuntimeError):
+    """An LLM call that gave no usable answer; the message says why and what to do."""
+
+
+class LlmClient(Protocol):
+    provider: str  # anthropic | openai
+    model: str
+
+    def call_tool(self, *, system: str, prompt: str, tool: Tool, purpose: str, document_id: str | None = None,
+                  max_tokens: int = 4096) -> dict[str, Any]:
+        """The tool's input as the model filled it in, validated against tool.input_schema."""
+        ...
+
+
+@dataclass
+class Answer:
+    """What a provider's SDK gave back, before validation."""
+
+    arguments: dict[str, Any] | None
+    input_tokens: int | None
+    output_tokens: int | None
+    refusal: str | None = None  # why the model did not call the tool, in its words
+
+
+class RecordedClient:
+    """Timing, pricing, validation and recording around a provider's `_send`; subclasses talk to an SDK."""
+
+    provider = "llm"
+    label = "The LLM"  # how error messages name the service
+    key_variable = ""
+
+    def __init__(self, *, model: str, sink: CallSink | None = None, max_retries: int = 3) -> None:
+        from pipelines.llm.recording import stderr_sink
+
+        self.model = model
+        self.sink = sink or stderr_sink
+        self.max_retries = max_retries
+
+    @property
+    def name(self) -> str:
+        return f"llm:{self.provider}:{self.model}"
+
+    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int) -> Answer:
+        raise NotImplementedError
+
+    def call_tool(self, *, system: str, prompt: str, tool: Tool, purpose: str, document_id: str | None = None,
+                  max_tokens: int = 4096) -> dict[str, Any]:
+        started = time.perf_counter()
+        answer: Answer | None = None
+        try:
+            answer = self._send(system=system, prompt=prompt, tool=tool, max_tokens=max_tokens)
+            arguments = self._checked(answer, tool)
+        except LlmError as exc:
+            self._record(purpose, document_id, started, answer, "error", str(exc))
+            raise
+        except Exception as exc:  # the SDKs raise their own hierarchies; all end here as one readable sentence
+            message = self.describe(exc)
+            self._record(purpose, document_id, started, answer, "error", message)
+            raise LlmError(message) from exc
+        self._record(purpose, document_id, started, answer, "ok", None)
+        return arguments
+
+    def _checked(self, answer: Answer, tool: Tool) -> dict[str, Any]:
+        if answer.arguments is None:
+            why = f": {answer.refusal[:200]}" if answer.refusal else ""
+            raise LlmError(f"{self.label} ({self.model}) answered without calling the {tool.name} tool{why}.")
+        errors = sorted(Draft202012Validator(tool.input_schema).iter_errors(answer.arguments), key=str)
+        if errors:
+            where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
+            raise LlmError(f"{self.label} ({self.model}) filled in the {tool.name} tool against its schema "
+                           f"({where}: {errors[0].message[:160]}); the answer was not used.")
+        return answer.arguments
+
+    def describe(self, exc: Exception) -> str:
+        """An SDK exception as a sentence that says what to do."""
+        status = getattr(exc, "status_code", None)
+        detail = str(getattr(exc, "message", None) or exc)[:200]
+        tries = f"after {self.max_retries + 1} attempts" if self.max_retries else "at once"
+        if status == 429:
+            return (f"{self.label} rate-limited the request (HTTP 429) {tries}; wait a minute and extract again, "
+                    "or raise the account's rate limit.")
+        if status == 529:
+            return f"{self.label} is overloaded (HTTP 529) {tries}; extract again later."
+        if status in (401, 403):
+            return f"{self.label} refused the API key (HTTP {status}); check {self.key_variable}."
+        if status == 404:
+            return (f"{self.label} does not know the model {self.model!r} (HTTP 404); set IES_LLM_MODEL to one "
+                    "it serves.")
+        if status is not None and status >= 500:
+            return f"{self.label} failed (HTTP {status}) {tries}: {detail}; extract again later."
+        if status is not None:
+            return f"{self.label} refused the request (HTTP {status}): {detail}."
+        if "Connection" in type(exc).__name__ or "Timeout" in type(exc).__name__:
+            return (f"{self.label} could not be reached ({type(exc).__name__}: {detail}); check the network or "
+                    "the base URL.")
+        return f"{self.label} call failed ({type(exc).__name__}: {detail})."
+
+    def _record(self, purpose: str, document_id: str | None, started: float, answer: Answer | None, status: str,
+                error: str | None) -> None:
+        tokens_in = answer.input_tokens if answer else None
+        tokens_out = answer.output_tokens if answer else None
+        call = LlmCall(self.provider, self.model, purpose, document_id, tokens_in, tokens_out,
+                       cost_usd(self.provider, self.model, tokens_in, tokens_out),
+                       round((time.perf_counter() - started) * 1000), status, error)
+        self.sink(call)
