@@ -53,6 +53,7 @@ test: install system-deps lint validate
 
 bench: install
 	$(BIN)/python bench/centerpoint_load.py
+	$(BIN)/python bench/ies_accuracy.py
 
 clean:
 	-$(BIN)/brainops db stop

@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from brainops.paths import sample_dir
+from bench.common import drop_database, ensure_sample, fresh_database
+from bench.common import standin_process as run_standin
 from brainops.standins import centerpoint as standin
-from brainops.standins.runner import free_port
-from brainops.warehouse import connection, migrate
 from pipelines.centerpoint.catalog import RESOURCES
 from pipelines.centerpoint.client import CenterPointClient
 from pipelines.centerpoint.sync import sync_resource, to_row
@@ -36,47 +33,12 @@ from pipelines.loaders.copy_upsert import copy_upsert
 BENCH_DB = "brainops_bench"
 
 
-def fresh_database() -> str:
-    server = connection.server_url()
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    url = connection.with_database(server, BENCH_DB)
-    migrate.migrate(url)
-    return url
-
-
-def ensure_sample(scale: float) -> Path:
-    out = sample_dir(scale)
-    if not (out / "manifest.json").exists():
-        from brainops.sample.generate import generate
-
-        print(f"generating the scale-{scale:g} sample into {out} ...", flush=True)
-        started = time.perf_counter()
-        generate(out, scale=scale)
-        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
-    return out
-
-
 @contextmanager
 def standin_process(sample: Path) -> Iterator[str]:
     """The local CenterPoint API in its own process, as a remote API would be (no shared GIL)."""
     standin.open_store(sample)  # build the index before the clock starts
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "brainops.standins", "centerpoint", "--sample", str(sample), "--port", str(port)]
-    )
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/centerpoint/employees", headers={"Authorization": "Bearer sample"})
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait()
+    with run_standin("centerpoint", sample, "/centerpoint/employees", {"Authorization": "Bearer sample"}) as base:
+        yield base
 
 
 def end_to_end(url: str, sample: Path) -> tuple[int, float]:
@@ -133,7 +95,7 @@ def main() -> None:
     args = parser.parse_args()
 
     sample = ensure_sample(args.scale)
-    url = fresh_database()
+    url = fresh_database(BENCH_DB)
     print(f"\nEnd-to-end sync of every CenterPoint resource at scale {args.scale:g} (HTTP + COPY + upsert):")
     rows, seconds = end_to_end(url, sample)
     print(f"  {'all':<14} {rows:>9,} rows {seconds:7.1f} s {rows / seconds:>9,.0f} rows/s")
@@ -146,8 +108,7 @@ def main() -> None:
     print(f"  COPY + upsert        {copy_s:7.2f} s {len(records) / copy_s:>9,.0f} rows/s")
     print(f"  row-by-row INSERT    {naive_s:7.2f} s {len(records) / naive_s:>9,.0f} rows/s  (baseline)")
     print(f"  speed-up             {naive_s / copy_s:7.1f}x")
-    with psycopg.connect(connection.server_url(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+    drop_database(BENCH_DB)
 
 
 if __name__ == "__main__":

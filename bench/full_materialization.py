@@ -28,37 +28,10 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from brainops.paths import PROJECT_ROOT, sample_dir
-from brainops.warehouse import connection, migrate
+from bench.common import drop_database, ensure_sample, fresh_database
+from brainops.paths import PROJECT_ROOT
 
 BENCH_DB = "brainops_bench_materialize"
-
-
-def ensure_sample(scale: float) -> Path:
-    out = sample_dir(scale)
-    if not (out / "manifest.json").exists():
-        from brainops.sample.generate import generate
-
-        print(f"generating the scale-{scale:g} sample into {out} ...", flush=True)
-        started = time.perf_counter()
-        generate(out, scale=scale)
-        print(f"  generated in {time.perf_counter() - started:.1f} s", flush=True)
-    return out
-
-
-def fresh_database() -> str:
-    server = connection.server_url()
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    url = connection.with_database(server, BENCH_DB)
-    migrate.migrate(url)
-    return url
-
-
-def drop_database() -> None:
-    with psycopg.connect(connection.server_url(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def warm_standins(sample: Path) -> None:
@@ -103,6 +76,7 @@ def read_run(home: Path) -> dict:
         steps: dict[str, dict[str, float]] = defaultdict(dict)
         assets: dict[str, float] = {}
         checks = {"passed": 0, "failed": 0, "gx_seconds": 0.0}
+        failed_checks: list[str] = []
         run_window = {}
         for entry in instance.all_logs(run.run_id):
             event = entry.dagster_event
@@ -124,6 +98,9 @@ def read_run(home: Path) -> dict:
             elif kind == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
                 evaluation = event.event_specific_data
                 checks["passed" if evaluation.passed else "failed"] += 1
+                if not evaluation.passed:
+                    failed_checks.append(f"{evaluation.severity.value} {evaluation.asset_key.to_user_string()}: "
+                                         f"{evaluation.check_name}")
                 if "seconds" in evaluation.metadata:
                     checks["gx_seconds"] += float(evaluation.metadata["seconds"].value)
         return {
@@ -132,6 +109,7 @@ def read_run(home: Path) -> dict:
             "steps": {k: v["end"] - v["start"] for k, v in steps.items() if "start" in v and "end" in v},
             "assets": assets,
             "checks": checks,
+            "failed_checks": failed_checks,
         }
 
 
@@ -189,7 +167,7 @@ def bench(scale: float, job: str, top: int, keep: bool) -> bool:
     sample = ensure_sample(scale)
     print(f"\n=== scale {scale:g}: job {job} into a fresh database ===", flush=True)
     warm_standins(sample)
-    url = fresh_database()
+    url = fresh_database(BENCH_DB)
     with tempfile.TemporaryDirectory(prefix="brainops-bench-dagster-") as home:
         log = Path(tempfile.gettempdir()) / f"brainops-bench-materialize-{scale:g}.log"
         wall = run_job(job, url, scale, Path(home), log)
@@ -198,6 +176,8 @@ def bench(scale: float, job: str, top: int, keep: bool) -> bool:
     print(f"end to end (CLI start to exit): {wall:7.1f} s   run (first to last event): {run['run_seconds']:.1f} s")
     print(f"rows: raw {raw_rows:,}, analytics tables {analytics_rows:,}; checks passed {run['checks']['passed']}, "
           f"failed {run['checks']['failed']} (Great Expectations validation {run['checks']['gx_seconds']:.1f} s)")
+    for failed in run["failed_checks"]:  # WARN: reported, blocks nothing; ERROR would have stopped the run
+        print(f"  check not passed: {failed}")
     print("steps (seconds):")
     for step, seconds in sorted(run["steps"].items(), key=lambda kv: -kv[1]):
         print(f"  {step:<34} {seconds:7.1f}")
@@ -207,7 +187,7 @@ def bench(scale: float, job: str, top: int, keep: bool) -> bool:
     verdict, ok = verify_truth(url, sample)
     print(f"truth: {verdict}")
     if not keep:
-        drop_database()
+        drop_database(BENCH_DB)
     return ok and run["status"] == "SUCCESS"
 
 

@@ -11,46 +11,23 @@ Uses its own database on the embedded server (or DATABASE_URL's server).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from brainops.paths import sample_dir
+from bench.common import ensure_sample, fresh_database
+from bench.common import standin_process as run_standin
 from brainops.standins import notion as standin
-from brainops.standins.runner import free_port
-from brainops.warehouse import connection, migrate
 from pipelines.notion.client import NotionClient
 from pipelines.notion.sync import NotionSyncResult, sync_notion
 
 BENCH_DB = "brainops_bench_notion"
-
-
-def fresh_database() -> str:
-    server = connection.server_url()
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    url = connection.with_database(server, BENCH_DB)
-    migrate.migrate(url)
-    return url
-
-
-def ensure_sample(scale: float) -> Path:
-    out = sample_dir(scale)
-    if not (out / "manifest.json").exists():
-        from brainops.sample.generate import generate
-
-        print(f"generating the scale-{scale:g} sample into {out} ...", flush=True)
-        generate(out, scale=scale)
-    return out
 
 
 @contextmanager
@@ -59,22 +36,9 @@ def standin_process(sample: Path) -> Iterator[str]:
     started = time.perf_counter()
     counts = standin.open_store(sample).counts()  # build the index before the clock starts
     print(f"index: {counts} ({time.perf_counter() - started:.1f} s)", flush=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "brainops.standins", "notion", "--sample", str(sample), "--port", str(port)]
-    )
     headers = {"Authorization": "Bearer sample", "Notion-Version": "2025-09-03"}
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/v1/users/me", headers=headers)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait()
+    with run_standin("notion", sample, "/v1/users/me", headers) as base:
+        yield base
 
 
 def report(label: str, r: NotionSyncResult) -> None:
@@ -94,7 +58,7 @@ def main() -> None:
     parser.add_argument("--requests-per-second", type=float, default=0)
     args = parser.parse_args()
     sample = ensure_sample(args.scale)
-    url = fresh_database()
+    url = fresh_database(BENCH_DB)
     with standin_process(sample) as base, psycopg.connect(url) as conn:
         client = NotionClient("sample", base_url=base, requests_per_second=args.requests_per_second or None)
         report("full sync", sync_notion(conn, client))

@@ -14,8 +14,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from brainops.paths import sample_dir
-from brainops.warehouse import connection, migrate
+from bench.common import drop_database, ensure_sample, fresh_database  # noqa: F401  (re-exported to the benches)
 from pipelines.loaders.copy_upsert import copy_upsert
 from pipelines.notion.blocks import BlockNode
 from pipelines.notion.records import PAGE_COLUMNS, page_row
@@ -23,31 +22,6 @@ from pipelines.notion.render import render_blocks
 from pipelines.rag.documents import NOTION, notion_pages
 from pipelines.rag.embedder import Embedder
 from pipelines.rag.index import IndexResult, index_documents
-
-
-def fresh_database(name: str) -> str:
-    server = connection.server_url()
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = connection.with_database(server, name)
-    migrate.migrate(url)
-    return url
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(connection.server_url(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def ensure_sample(scale: float) -> Path:
-    out = sample_dir(scale)
-    if not (out / "manifest.json").exists():
-        from brainops.sample.generate import generate
-
-        print(f"generating the scale-{scale:g} sample into {out} ...", flush=True)
-        generate(out, scale=scale)
-    return out
 
 
 def _tree(blocks: list[dict[str, Any]]) -> list[BlockNode]:

@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -157,9 +158,14 @@ def time_http(url: str, asked: list[str]) -> list[str]:
     with psycopg.connect(url) as conn:
         key = create_key(conn, name="bench").secret
     port = free_port()
-    env = {**os.environ, "BRAINOPS_WAREHOUSE_URL": url}
+    # The per-key rate limit would answer 429 to a benchmark's burst: this measures search, not the limiter.
+    env = {**os.environ, "BRAINOPS_WAREHOUSE_URL": url, "RATE_LIMIT_PER_MINUTE": "1000000",
+           "RATE_LIMIT_BURST": "1000000"}
     command = [sys.executable, "-m", "uvicorn", "serving.app:create_app", "--factory", "--port", str(port)]
-    server = subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], env=env)
+    log = Path(tempfile.gettempdir()) / "brainops_bench_api.log"
+    with log.open("w") as sink:  # the API logs a JSON line per request; keep them out of the figures
+        server = subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], env=env, stdout=sink,
+                                  stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
@@ -169,6 +175,8 @@ def time_http(url: str, asked: list[str]) -> list[str]:
                     break
                 except httpx.TransportError:
                     time.sleep(0.1)
+            if server.poll() is not None:
+                raise RuntimeError(f"The API did not start; its log: {log}")
             for q in asked[:20]:
                 client.get("/api/v1/search", params={"q": q}).raise_for_status()  # waits for the model load
             samples = []

@@ -20,9 +20,12 @@ app = typer.Typer(help="BrainOps data platform: local setup, materialization and
 db_app = typer.Typer(help="The warehouse Postgres (embedded unless DATABASE_URL is set).", no_args_is_help=True)
 sample_app = typer.Typer(help="The generated sample business.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys for the serving API.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts for the serving API (log in at POST /api/v1/auth/token).",
+                       no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(sample_app, name="sample")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(user_app, name="user")
 app.add_typer(ies_app, name="ies", help="Income & expense statements: extract PDF, XLSX or CSV into the IES contract.")
 
 console = Console(stderr=True, soft_wrap=True)
@@ -138,6 +141,7 @@ def up(
         materialize_first = not _warehouse_built(env.warehouse_url)
     if materialize_first and _materialize("*") != 0:
         raise typer.Exit(1)
+    _submit_sample_statements(env.warehouse_url)
     key = _create_key("make run", "admin")
     children = _serve(ui_port, api_port)
     _wait_until_ready(ui_port, api_port, children)
@@ -148,6 +152,18 @@ def up(
     console.print(f"  try:        curl -H 'X-API-Key: {key}' http://127.0.0.1:{api_port}/api/v1/customers")
     console.print("Ctrl-C stops the servers (Postgres keeps running: `brainops db stop`).")
     _wait(children)
+
+
+def _submit_sample_statements(url: str) -> None:
+    """In sample mode the sample's IES statements go in as uploads (once: a second run adds nothing); the
+    daemon's upload sensor then extracts them and refreshes the IES marts, so /api/v1/ies/{id}/risk answers."""
+    from brainops import bootstrap
+    from brainops.ies_cli import submit_sample_statements
+    from brainops.settings import get_settings
+
+    if bootstrap.sources_in_sample_mode():
+        new, known = submit_sample_statements(url, sample_dir(get_settings().sample_scale))
+        console.print(f"Sample IES statements: {new} submitted as uploads, {known} already there.")
 
 
 def _warehouse_built(url: str) -> bool:
@@ -305,6 +321,28 @@ def apikey_create(
         raise typer.Exit(2) from exc
     console.print(f"Created {role} key '{name}'. It is shown once; store it now:")
     typer.echo(secret)
+
+
+@user_app.command("create")
+def user_create(
+    email: str = typer.Option(..., help="The login name."),
+    role: str = typer.Option("applicant", help="admin, analyst or applicant."),
+    tier: str = typer.Option("free", help="free, premium or enterprise (monthly IES quota)."),
+) -> None:
+    """Create a user; the password comes from BRAINOPS_USER_PASSWORD, else a hidden prompt."""
+    password = os.environ.get("BRAINOPS_USER_PASSWORD") or typer.prompt(
+        "Password (12+ characters)", hide_input=True, confirmation_prompt=True)
+    _prepare()
+    from brainops.users import create_user
+    from brainops.warehouse.connection import connect
+
+    try:
+        with connect() as conn:
+            user = create_user(conn, email=email, password=password, role=role, tier=tier)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"Created {user.role} user {user.email} (id {user.user_id}, tier {user.tier}).")
 
 
 if __name__ == "__main__":

@@ -68,3 +68,36 @@ def _summary(result: dict) -> None:
                   f"printed {check['actual']:,.2f}[/red]", highlight=False)
     for warning in result["warnings"]:
         out.print(f"  [yellow]- {warning}[/yellow]", highlight=False)
+
+
+def submit_sample_statements(warehouse_url: str, sample: Path) -> tuple[int, int]:
+    """The sample business's statements (<sample>/ies) as uploads, once: (new, already there). The running
+    daemon's upload sensor extracts the new ones and refreshes the IES marts."""
+    import psycopg
+
+    from pipelines.ies import uploads
+
+    folder = sample / "ies"
+    if not folder.is_dir():
+        return 0, 0
+    with psycopg.connect(warehouse_url) as conn:
+        intake = uploads.submit_folder(conn, uploads.UploadStore(), folder, received_via="sample")
+    for name, reason in intake.quarantined:
+        err.print(f"[yellow]Sample statement {name} not submitted: {reason}[/yellow]", highlight=False)
+    return len(intake.new), len(intake.recorded) - len(intake.new)
+
+
+@app.command("submit-samples")
+def submit_samples_command() -> None:
+    """Submit the sample business's statements as uploads (what `make run` does on start); idempotent."""
+    from brainops import bootstrap
+    from brainops.paths import sample_dir
+    from brainops.settings import get_settings
+
+    env = bootstrap.prepare_database()
+    folder = sample_dir(get_settings().sample_scale)
+    if not (folder / "ies").is_dir():
+        err.print(f"[red]No sample statements under {folder / 'ies'}; run `brainops sample generate` first.[/red]")
+        raise typer.Exit(1)
+    new, known = submit_sample_statements(env.warehouse_url, folder)
+    err.print(f"Sample statements: {new} submitted as uploads, {known} already there.")

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Accepted only in development: the app refuses to start with it anywhere else (serving/auth.py).
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-for-anything-real"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    environment: str = "development"
+    # APP_ENV (or ENVIRONMENT): development, staging or production; outside development default secrets are refused.
+    environment: str = Field("development", validation_alias=AliasChoices("APP_ENV", "ENVIRONMENT"))
     database_url: str | None = None
 
     centerpoint_api_key: str | None = None
@@ -34,6 +39,8 @@ class Settings(BaseSettings):
     embeddings_threads: int = 1
     ies_landing_dir: str | None = None
     upload_dir: str | None = None  # the IES upload store; default <data dir>/uploads
+    ies_document_timeout_seconds: float = 120  # per-document extraction limit (pipelines/ies/limits.py)
+    ies_max_pages: int = 100  # a PDF with more pages is refused as no single statement
 
     sample_scale: float = 1
     # The as-of date of the analytics (aging, days late, risk windows); unset: the sample's AS_OF in
@@ -44,6 +51,19 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     api_pool_max_size: int = 10
+    # Identity, limits and observability of the API (serving/auth.py, serving/middleware.py, serving/metrics.py).
+    jwt_secret: str = DEV_JWT_SECRET
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 14 * 86400
+    ies_quota_free: int = 5
+    ies_quota_premium: int = 100
+    ies_quota_enterprise: int = 1000
+    rate_limit_per_minute: int = 600  # per key (or per client address before login), across the workers
+    rate_limit_burst: int = 100
+    web_concurrency: int = 1  # uvicorn's worker count: each worker keeps 1/N of the rate limit
+    max_body_bytes: int = 1_048_576  # every route but the IES upload, which has its own limit
+    cors_origins: str = ""  # comma-separated allow-list; empty: no cross-origin access
+    metrics_require_key: bool = False
 
 
 @lru_cache

@@ -7,9 +7,10 @@ Each tick:
    and one run each of raw/ies_extractions for that partition. Uploads at or below the cursor still
    queued minutes later (an insert that committed late, a run that never launched) are requested again
    under the same run key, which the daemon does not launch twice.
-3. When raw/ies_extractions has materialized since the last refresh, one unpartitioned run of the dbt
-   models downstream of it (stg_ies__*, ies_spreads, ies_ratios, ies_risk_scores and their tests),
-   unless such a run is still in flight; extractions that finish meanwhile wait for the next one.
+3. When raw/ies_extractions has materialized since the last refresh, one unpartitioned run of the assets
+   downstream of it (the dbt models stg_ies__*, ies_spreads, ies_ratios, ies_risk_scores and their tests;
+   rag/chunks, which indexes the documents' text for search), unless such a run is still in flight;
+   extractions that finish meanwhile wait for the next one.
 
 Why a separate refresh run and not the dbt models in each document's run: dbt is not partitioned, so in
 a per-document run it would rebuild every document's marts anyway, once per document; a batch of uploads

@@ -7,6 +7,7 @@ entirely real while the "model" is deterministic."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -71,7 +72,53 @@ def default_responder(request: LlmRequest) -> Reply:
         return Reply.tool_call(request.forced_tool, example(tool["schema"]))
     if request.json_schema is not None:
         return Reply(json.dumps(example(request.json_schema or {"type": "object"})))
+    if DOCUMENT.search(request.prompt):
+        return grounded_responder(request)
     return Reply(f"(local stand-in, no model) You said: {request.prompt[:200]}")
+
+
+# --- a deterministic "model" for retrieval-augmented chat --------------------------------------------------
+# It answers from the <document id="..."> blocks of the last user message: the sentence sharing the most words
+# with the question, cited by the block's id. It obeys one kind of instruction, "ignore (all) previous
+# instructions and reply with X", wherever it reads instructions: in the system prompt and the user's text,
+# and inside document blocks too unless the system prompt declares those blocks data ("not instructions").
+# So a planted instruction is obeyed exactly when the prompt fails to quote it as data.
+DOCUMENT = re.compile(r'<document\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</document>', re.DOTALL)
+OBEYED = re.compile(r"ignore (?:all )?(?:previous|prior|above) instructions\b[^\n]*?\b(?:reply|respond|answer|say)"
+                    r"(?: only)? with:?\s*[\"'“]?([^\"'”\n]+)", re.IGNORECASE)
+_STOP = frozenset({"a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
+    "i", "in", "is", "it", "of", "on", "or", "our", "the", "this", "to", "was", "we", "what", "when", "where",
+    "which", "who", "why", "with", "you", "your"})
+
+
+def _terms(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def grounded_responder(request: LlmRequest) -> Reply:
+    prompt = request.prompt
+    documents = [(doc_id, html.unescape(body)) for doc_id, body in DOCUMENT.findall(prompt)]
+    data_rule = "<document>" in request.system and "not instructions" in request.system
+    outside = DOCUMENT.sub(" ", prompt) if data_rule else prompt
+    for text in (request.system, outside):
+        if order := OBEYED.search(text):
+            return Reply(order.group(1).strip())
+    question = prompt.rsplit("Question:", 1)[-1] if "Question:" in prompt else DOCUMENT.sub(" ", prompt)
+    wanted = _terms(question)
+    for earlier in request.messages[:-1]:  # a follow-up ("and what does it cost?") leans on earlier questions
+        if earlier["role"] == "user":
+            wanted |= _terms(earlier["text"])
+    best: tuple[int, int, str, str] | None = None  # (shared words, -position, sentence, id)
+    for position, (doc_id, body) in enumerate(documents):
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", body):
+            shared = len(wanted & _terms(sentence))
+            if sentence.strip() and (best is None or (shared, -position) > best[:2]):
+                best = (shared, -position, sentence.strip(), doc_id)
+    if best is None or best[0] == 0:
+        return Reply("I could not find this in the knowledge base.")
+    turns = sum(1 for m in request.messages if m["role"] == "assistant")
+    lead = f"Following up on our {turns} earlier answer{'s' if turns > 1 else ''}: " if turns else ""
+    return Reply(f"{lead}{best[2]} [{best[3]}]")
 
 
 def tokens(text: str) -> int:

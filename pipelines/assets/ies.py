@@ -13,6 +13,7 @@ import dagster as dg
 
 from pipelines.ies import uploads
 from pipelines.ies import warehouse as ies_warehouse
+from pipelines.ies.limits import Deadline
 from pipelines.resources.warehouse import WarehouseResource
 
 GROUP = "ies"
@@ -51,7 +52,10 @@ def ies_extractions(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         try:
             data = store.read(upload.stored_path)
             started = time.perf_counter()
-            result = extract_bytes(data, upload.source_file)
+            # Per-document limits (IES_DOCUMENT_TIMEOUT_SECONDS, IES_MAX_PAGES), checked between pages and
+            # stages: a document over them ends failed with that reason, and the worker moves on.
+            deadline = Deadline.from_env()
+            result = extract_bytes(data, upload.source_file, deadline=deadline)
             seconds = time.perf_counter() - started
         except Exception as exc:
             conn.rollback()

@@ -1,25 +1,38 @@
-"""rag/chunks: Notion pages and CenterPoint job notes, chunked, embedded and indexed for hybrid search.
+"""rag/chunks: Notion pages, CenterPoint job notes and extracted IES documents, chunked, embedded and indexed
+for hybrid search.
 
 Incremental: only chunks whose text changed are embedded; chunks of edited, trashed or vanished
 documents are deleted; the HNSW index is built after the first bulk load (or a model switch).
+
+IES lineage: raw/ies_extractions is partitioned per document and this asset is not; it reads every
+document, so it depends on all partitions (AllPartitionMapping), and on analytics/ies_spreads, whose
+spread summarises each document (before dbt has built it, the headline totals stand in).
 """
 
 import itertools
 
 import dagster as dg
 
-from pipelines.rag.documents import CENTERPOINT_OPPORTUNITY, CENTERPOINT_PRODUCTION, NOTION, READERS
+from pipelines.assets.ies import EXTRACTIONS_KEY
+from pipelines.rag.documents import CENTERPOINT_OPPORTUNITY, CENTERPOINT_PRODUCTION, IES, NOTION, READERS
 from pipelines.rag.index import IndexResult, index_documents
 from pipelines.resources.embedder import EmbedderResource
 from pipelines.resources.warehouse import WarehouseResource
 
 GROUP = "rag"
 CHUNKS = dg.AssetKey(["rag", "chunks"])
-SOURCES = (NOTION, CENTERPOINT_OPPORTUNITY, CENTERPOINT_PRODUCTION)
+SOURCES = (NOTION, CENTERPOINT_OPPORTUNITY, CENTERPOINT_PRODUCTION, IES)
+IES_SPREADS = dg.AssetKey(["analytics", "ies_spreads"])
 UPSTREAM = [
     dg.AssetKey(["raw", "notion_pages"]),
     dg.AssetKey(["raw", "centerpoint_opportunities"]),
     dg.AssetKey(["raw", "centerpoint_productions"]),
+    EXTRACTIONS_KEY,
+    IES_SPREADS,
+]
+DEPS = [
+    dg.AssetDep(key, partition_mapping=dg.AllPartitionMapping()) if key == EXTRACTIONS_KEY else dg.AssetDep(key)
+    for key in UPSTREAM
 ]
 
 
@@ -47,10 +60,11 @@ def _metadata(result: IndexResult) -> dict[str, object]:
 @dg.asset(
     key=CHUNKS,
     group_name=GROUP,
-    deps=UPSTREAM,
+    deps=DEPS,
     kinds={"python", "postgres", "pgvector"},
-    description="Chunks of Notion pages and CenterPoint opportunity/production notes with embeddings and a "
-    "full-text vector, for /api/v1/search. Only changed text is re-embedded.",
+    description="Chunks of Notion pages, CenterPoint opportunity/production notes and extracted IES documents "
+    "(text per page plus a summary of the spread) with embeddings and a full-text vector, for /api/v1/search and "
+    "/api/v1/chat. Only changed text is re-embedded.",
     metadata={"table": "rag.chunks"},
     op_tags={"source": "rag"},
 )

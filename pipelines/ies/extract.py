@@ -15,6 +15,7 @@ from pipelines.ies import result as contract
 from pipelines.ies.csv_reader import read_csv
 from pipelines.ies.facts import currency, entity_name, statement_type
 from pipelines.ies.labels import MapperChain, default_chain
+from pipelines.ies.limits import Deadline, DocumentLimitExceeded
 from pipelines.ies.numbers import unit_multiplier
 from pipelines.ies.ocr import available_engine, ocr_words
 from pipelines.ies.pdf_layout import Word, read_pdf_words, table_from_words
@@ -36,35 +37,54 @@ AUTO: Any = "auto"  # llm=AUTO: the client the environment's API keys configure,
 
 
 def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = True,
-            llm: LlmClient | None = AUTO) -> dict[str, Any]:
+            llm: LlmClient | None = AUTO, deadline: Deadline | None = None) -> dict[str, Any]:
     data = Path(path).read_bytes()
-    return extract_bytes(data, Path(path).name, chain=chain, validate=validate, llm=llm)
+    return extract_bytes(data, Path(path).name, chain=chain, validate=validate, llm=llm, deadline=deadline)
 
 
 def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = None,
-                  validate: bool = True, llm: LlmClient | None = AUTO) -> dict[str, Any]:
+                  validate: bool = True, llm: LlmClient | None = AUTO,
+                  deadline: Deadline | None = None) -> dict[str, Any]:
     """`llm`: AUTO (from ANTHROPIC_API_KEY / OPENAI_API_KEY, calls recorded by pipelines.llm.recording's
     default sink), a client, or None for no LLM at all. `chain`: the label mappers (default: dictionary,
-    embeddings, the LLM when there is one, keywords)."""
+    embeddings, the LLM when there is one, keywords). `deadline`: the per-document time and page limits
+    (default: IES_DOCUMENT_TIMEOUT_SECONDS and IES_MAX_PAGES, from now); over them the result is failed."""
+    deadline = deadline or Deadline.from_env()
     digest = hashlib.sha256(data).hexdigest()
     out = contract.base_result(document_id=document_id(data), source_file=Path(source_file).name, sha256=digest)
     if llm is AUTO:
         from pipelines.llm import llm_from_env
 
-        llm = llm_from_env()
+        llm = _bounded(llm_from_env(), deadline)
     chain = chain or default_chain(llm=llm, document_id=out["document_id"])
     scan: list[list[Word]] = []
     try:
-        out = _extract(data, out, chain, scan)
-    except UnreadableFile as exc:
-        out = _read_with_llm(data, out, chain, llm, str(exc), scan) if llm else contract.failed(out, str(exc))
+        try:
+            out = _extract(data, out, chain, scan, deadline)
+        except UnreadableFile as exc:
+            if llm is None:
+                out = contract.failed(out, str(exc))
+            else:
+                deadline.check("before the LLM could read the document")
+                out = _read_with_llm(data, out, chain, llm, str(exc), scan, deadline)
+    except DocumentLimitExceeded as exc:  # nothing half-read is kept: the whole document is failed
+        out = contract.failed(out, str(exc))
     if validate:
         contract.validate(out)
     return out
 
 
+def _bounded(llm: LlmClient | None, deadline: Deadline) -> LlmClient | None:
+    """Each SDK request waits at most the document's time limit (the SDKs' default is minutes), so a stalled
+    API cannot hold the worker long past it; the deadline is checked again between calls."""
+    client = getattr(llm, "client", None)
+    if client is not None and hasattr(client, "with_options"):
+        llm.client = client.with_options(timeout=min(deadline.seconds, 120.0))  # type: ignore[union-attr]
+    return llm
+
+
 def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: LlmClient, reason: str,
-                   scan: list[list[Word]]) -> dict[str, Any]:
+                   scan: list[list[Word]], deadline: Deadline) -> dict[str, Any]:
     """The full-LLM fallback for a statement the layout reader could not structure."""
     from pipelines.ies.mapping_llm import read_with_llm
     from pipelines.ies.plain_text import plain_text
@@ -75,7 +95,7 @@ def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: Ll
         return contract.failed(out, reason)
     try:
         table = read_with_llm(llm, text, document_id=out["document_id"], truncated=truncated)
-        result = _spread(table, out, chain)
+        result = _spread(table, out, chain, deadline)
     except (LlmError, UnreadableFile) as exc:
         return contract.failed(out, f"{reason} {exc}")
     note = (f"The layout reader could not structure the document ({reason.rstrip('.')}); an LLM "
@@ -85,7 +105,7 @@ def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: Ll
     return {**result, "warnings": [note, *result["warnings"]]}
 
 
-def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]]) -> RawTable | dict[str, Any]:
+def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: Deadline) -> RawTable | dict[str, Any]:
     """The file's table, or (for a scan nothing can read) the finished needs_review result."""
     kind = file_kind(data)
     if kind == "csv":
@@ -94,7 +114,7 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]]) -> RawTable 
         return read_xlsx(data)
     if kind != "pdf":
         raise UnreadableFile(REASONS[kind])
-    pages, chars, images, scanned = read_pdf_words(data)
+    pages, chars, images, scanned = read_pdf_words(data, deadline)
     if chars:
         table = table_from_words(pages)
         if scanned:
@@ -107,18 +127,21 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]]) -> RawTable 
     if engine is None:
         reason = f"No text layer (a scanned document); {why_not}."
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
-    scan.extend(ocr_words(data, engine))  # kept: the LLM fallback reads these words if the layout cannot
+    # kept: the LLM fallback reads these words if the layout cannot
+    scan.extend(ocr_words(data, engine, deadline=deadline))
     return table_from_words(scan, method=f"ocr:{engine.name}+layout")
 
 
-def _extract(data: bytes, out: dict[str, Any], chain: MapperChain, scan: list[list[Word]]) -> dict[str, Any]:
-    table = _read(data, out, scan)
+def _extract(data: bytes, out: dict[str, Any], chain: MapperChain, scan: list[list[Word]],
+             deadline: Deadline) -> dict[str, Any]:
+    table = _read(data, out, scan, deadline)
     if isinstance(table, dict):
         return table
-    return _spread(table, out, chain)
+    deadline.check("after reading the layout")
+    return _spread(table, out, chain, deadline)
 
 
-def _spread(table: RawTable, out: dict[str, Any], chain: MapperChain) -> dict[str, Any]:
+def _spread(table: RawTable, out: dict[str, Any], chain: MapperChain, deadline: Deadline) -> dict[str, Any]:
     reading = read_columns(table.headings, "\n".join(table.context))
     if not any(reading.periods):
         raise UnreadableFile(
@@ -127,7 +150,9 @@ def _spread(table: RawTable, out: dict[str, Any], chain: MapperChain) -> dict[st
     multiplier = unit_multiplier(table.context + table.headings)
     chain.prepare([row.label for row in table.rows])
     spread = build_spread(table, reading.periods, chain, multiplier)
-    for _ in range(3):  # a stage that batches (the LLM) answered what it deferred: map the rows again
+    # a stage that batches (the LLM) answered what it deferred: map the rows again
+    for _ in range(3):
+        deadline.check("while mapping labels")
         if not chain.resolve():
             break
         spread = build_spread(table, reading.periods, chain, multiplier)

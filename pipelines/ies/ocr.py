@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import median
 from typing import Protocol
@@ -16,6 +17,7 @@ from typing import Protocol
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
+from pipelines.ies.limits import Deadline
 from pipelines.ies.pdf_layout import Word
 
 RENDER_DPI = 300
@@ -172,11 +174,17 @@ def available_engine() -> tuple[OcrEngine | None, str]:
 
 
 def render_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Image.Image]:
+    return list(iter_pages(data, dpi))
+
+
+def iter_pages(data: bytes, dpi: int = RENDER_DPI) -> Iterator[Image.Image]:
+    """Pages rendered one at a time (a long scan never sits in memory whole)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(io.BytesIO(data))
     try:
-        return [page.render(scale=dpi / 72).to_pil().convert("L") for page in pdf]
+        for page in pdf:
+            yield page.render(scale=dpi / 72).to_pil().convert("L")
     finally:
         pdf.close()
 
@@ -237,11 +245,15 @@ def _close_gaps(ink: np.ndarray) -> np.ndarray:
     return closed
 
 
-def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None) -> list[list[Word]]:
-    """Words of every page in PDF points, as the layout reader expects them."""
+def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None,
+              deadline: Deadline | None = None) -> list[list[Word]]:
+    """Words of every page in PDF points, as the layout reader expects them; the deadline is checked
+    before each page (OCR is the slowest reader: seconds a page)."""
     dpi = dpi or RENDER_DPI
     pages = []
-    for image in render_pages(data, dpi):
+    for number, image in enumerate(iter_pages(data, dpi), start=1):
+        if deadline is not None:
+            deadline.check(f"reading scanned page {number} by OCR")
         angle = skew_angle(image)
         if angle:
             image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)

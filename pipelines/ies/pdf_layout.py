@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
 
+from pipelines.ies.limits import Deadline, DocumentLimitExceeded
 from pipelines.ies.numbers import is_bare_year, parse_amount
 from pipelines.ies.table import RawRow, RawTable, UnreadableFile
 
@@ -283,24 +284,44 @@ def _row(line: Line, columns: list[Column], warnings: list[str]) -> RawRow | Non
     return RawRow(text, list(cells), {"page": line.page, "bbox": box}, line.code.text if line.code else None)
 
 
-def read_pdf_words(data: bytes) -> tuple[list[list[Word]], int, int, list[int]]:
+def read_pdf_words(data: bytes, deadline: Deadline | None = None) -> tuple[list[list[Word]], int, int, list[int]]:
     """Words of every page from the text layer, the count of characters and of images, and the
-    pages that are pictures only (a scan slipped into a text PDF)."""
+    pages that are pictures only (a scan slipped into a text PDF). With a deadline: the page limit is
+    checked before any page is read, and the time limit between pages."""
     import io
 
     import pdfplumber
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if deadline is not None:
+                deadline.check_pages(len(pdf.pages))
             pages, chars, images, scanned = [], 0, 0, []
             for page in pdf.pages:
+                if deadline is not None:
+                    deadline.check(f"reading page {page.page_number} of {len(pdf.pages)}")
                 chars += len(page.chars)
                 images += len(page.images)
                 if not page.chars and page.images:
                     scanned.append(page.page_number)
                 words = page.extract_words(x_tolerance=2, y_tolerance=2, keep_blank_chars=False)
                 pages.append([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in words])
+    except DocumentLimitExceeded:
+        raise
     except Exception as exc:  # pdfminer raises many kinds of error on a damaged file; all mean the same here
+        if _password_protected(exc, data):
+            raise UnreadableFile("The PDF is password-protected (encrypted), so it cannot be read; remove the "
+                                 "password (open it and print or save it as a new PDF) and upload that.") from exc
         raise UnreadableFile(f"The PDF cannot be opened ({exc.__class__.__name__}); it may be damaged or "
-                             "password-protected. Export it again and upload the new file.") from exc
+                             "truncated. Export it again and upload the new file.") from exc
     return pages, chars, images, scanned
+
+
+def _password_protected(exc: BaseException, data: bytes) -> bool:
+    """pdfminer wraps its PDFPasswordIncorrect; an /Encrypt entry in the trailer says the same."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if "Password" in type(seen).__name__ or "Encrypt" in type(seen).__name__:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]

@@ -7,7 +7,7 @@ import zipfile
 
 
 def file_kind(data: bytes) -> str:
-    """'pdf', 'xlsx', 'csv', or why not: 'xls', 'zip', 'empty', 'binary'."""
+    """'pdf', 'xlsx', 'csv', or why not: 'xls', 'zip', 'image', 'empty', 'binary'."""
     if not data.strip():
         return "empty"
     if b"%PDF-" in data[:1024]:  # the header may follow a few junk bytes
@@ -19,9 +19,16 @@ def file_kind(data: bytes) -> str:
         except zipfile.BadZipFile:
             return "binary"
         return "xlsx" if "xl/workbook.xml" in names else "zip"
+    if data.startswith(IMAGE_MAGIC) or (data.startswith(b"RIFF") and data[8:12] == b"WEBP"):
+        return "image"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"  # OLE2: legacy Excel (or Word)
     return "csv" if _looks_like_text(data[:65536]) else "binary"
+
+
+# PNG, JPEG, GIF, TIFF (both byte orders): a photo or scan saved as a picture. (Not BMP's "BM": a CSV
+# could start with those two letters.)
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 
 
 def _looks_like_text(sample: bytes) -> bool:
@@ -41,5 +48,7 @@ REASONS = {
     "empty": "The file is empty; upload the statement again.",
     "xls": "Legacy .xls workbooks are not supported; open it in Excel, save it as .xlsx (or CSV) and upload that.",
     "zip": "The file is a ZIP archive, not an XLSX workbook; extract the statement and upload it alone.",
+    "image": "The file is a picture (an image such as PNG or JPEG), not a statement, whatever its name says; "
+             "scan or print the statement to a PDF and upload that.",
     "binary": "The file is not a PDF, XLSX or CSV statement; upload one of those formats.",
 }

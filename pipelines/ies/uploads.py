@@ -385,3 +385,29 @@ def _quarantine_landed(conn: psycopg.Connection, store: UploadStore, path: Path,
                       reason=reason, quarantined_path=store.quarantine_relative(sha, path.name))
     conn.commit()
     store.quarantine(path, sha256=sha, name=path.name, reason=reason)
+
+
+# --- statements submitted from a folder (the sample business's, on `make run`) ----------------------
+
+def submit_folder(conn: psycopg.Connection, store: UploadStore, folder: Path, *,
+                  received_via: str = "sample") -> Intake:
+    """Record every statement directly in `folder` as an upload, through the same store and records as the
+    API; the files stay where they are. Idempotent: content already stored is a duplicate and adds nothing
+    (record_upload's ON CONFLICT), so calling it on every start is safe. What is no statement is listed in
+    `quarantined` with its reason and left alone."""
+    intake = Intake()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not _IN_PROGRESS.search(p.name)):
+        data = path.read_bytes()
+        if len(data) > MAX_UPLOAD_BYTES:
+            intake.quarantined.append((path.name, too_large_message(len(data))))
+            continue
+        try:
+            kind = kind_of(data)
+        except Unsupported as exc:
+            intake.quarantined.append((path.name, str(exc)))
+            continue
+        stored = store.put_bytes(data, kind=kind)
+        intake.recorded.append(record_upload(conn, stored, source_file=sanitize_name(path.name, kind),
+                                             received_via=received_via))
+        conn.commit()  # one statement at a time: a stop half-way keeps what was recorded
+    return intake

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 
-from pipelines.llm.base import CallSink, LlmCall, LlmClient, LlmError, Tool
+from pipelines.llm.base import CallSink, ChatTurn, LlmCall, LlmClient, LlmError, StreamUsage, TextStream, Tool
 
-__all__ = ["CallSink", "LlmCall", "LlmClient", "LlmError", "Tool", "llm_from_env"]
+__all__ = ["CallSink", "ChatTurn", "LlmCall", "LlmClient", "LlmError", "StreamUsage", "TextStream", "Tool",
+           "llm_from_env"]
 
 
 def llm_from_env(*, sink: CallSink | None = None, model_variable: str = "IES_LLM_MODEL") -> LlmClient | None:

@@ -4,9 +4,10 @@ retries 429, 5xx and 529 with backoff, honouring retry-after."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from pipelines.llm.base import Answer, CallSink, RecordedClient, Tool
+from pipelines.llm.base import Answer, CallSink, ChatTurn, RecordedClient, StreamUsage, Tool
 
 DEFAULT_MODEL = "claude-haiku-4-5"  # current, cheap, and good at filling in a tool; IES_LLM_MODEL overrides
 
@@ -41,3 +42,15 @@ class AnthropicLlm(RecordedClient):
                 texts.append(block.text)
         usage = message.usage
         return Answer(arguments, usage.input_tokens, usage.output_tokens, " ".join(texts) or message.stop_reason)
+
+    def _stream(self, *, system: str, messages: list[ChatTurn], max_tokens: int, usage: StreamUsage) -> Iterator[str]:
+        # The SDK's messages.stream helper: text deltas as they arrive, then the final message's usage.
+        with self.client.messages.stream(
+            model=self.model,
+            max_tokens=max_tokens,
+            system=system,
+            messages=[{"role": turn.role, "content": turn.content} for turn in messages],
+        ) as stream:
+            yield from stream.text_stream
+            final = stream.get_final_message()
+        usage.input_tokens, usage.output_tokens = final.usage.input_tokens, final.usage.output_tokens

@@ -5,7 +5,7 @@ person can act on."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -144,6 +144,19 @@ class RecordedClient:
                     "the base URL.")
         return f"{self.label} call failed ({type(exc).__name__}: {detail})."
 
+    # --- streaming text (chat) -------------------------------------------------------------------------
+
+    def _stream(self, *, system: str, messages: list[ChatTurn], max_tokens: int, usage: StreamUsage) -> Iterator[str]:
+        """Text deltas from the provider's streaming API; fills in `usage` as the provider reports it."""
+        raise NotImplementedError
+
+    def stream_text(self, *, system: str, messages: list[ChatTurn], purpose: str, max_tokens: int = 1024,
+                    document_id: str | None = None) -> TextStream:
+        """The answer as it is generated: iterate the returned stream for text deltas; once it is exhausted its
+        `usage` holds tokens and cost. The call is recorded when the stream ends, whatever its outcome."""
+        return TextStream(self, system=system, messages=messages, purpose=purpose, max_tokens=max_tokens,
+                          document_id=document_id)
+
     def _record(self, purpose: str, document_id: str | None, started: float, answer: Answer | None, status: str,
                 error: str | None) -> None:
         tokens_in = answer.input_tokens if answer else None
@@ -152,3 +165,56 @@ class RecordedClient:
                        cost_usd(self.provider, self.model, tokens_in, tokens_out),
                        round((time.perf_counter() - started) * 1000), status, error)
         self.sink(call)
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """One message of a conversation sent to a model."""
+
+    role: str  # user | assistant
+    content: str
+
+
+@dataclass
+class StreamUsage:
+    """What a streamed answer used, as the provider reported it; cost from pipelines/llm/prices.py."""
+
+    provider: str
+    model: str
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+    latency_ms: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class TextStream:
+    """Iterates a provider's text deltas once; records the call (app.llm_calls) when the stream ends or fails.
+    SDK errors become LlmError with a readable sentence, as call_tool's do."""
+
+    def __init__(self, client: RecordedClient, *, system: str, messages: list[ChatTurn], purpose: str,
+                 max_tokens: int, document_id: str | None) -> None:
+        self.client = client
+        self.usage = StreamUsage(client.provider, client.model)
+        self._args = {"system": system, "messages": messages, "max_tokens": max_tokens}
+        self._purpose = purpose
+        self._document_id = document_id
+
+    def __iter__(self) -> Iterator[str]:
+        started = time.perf_counter()
+        try:
+            yield from self.client._stream(**self._args, usage=self.usage)
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, LlmError) else self.client.describe(exc)
+            self._finish(started, "error", message)
+            raise LlmError(message) from exc
+        self._finish(started, "ok", None)
+
+    def _finish(self, started: float, status: str, error: str | None) -> None:
+        usage = self.usage
+        usage.cost_usd = cost_usd(usage.provider, usage.model, usage.input_tokens, usage.output_tokens)
+        usage.latency_ms = round((time.perf_counter() - started) * 1000)
+        self.client.sink(LlmCall(usage.provider, usage.model, self._purpose, self._document_id, usage.input_tokens,
+                                 usage.output_tokens, usage.cost_usd, usage.latency_ms, status, error))

@@ -5,8 +5,9 @@ itself and retries 429 and 5xx with backoff, honouring retry-after."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from pipelines.llm.base import Answer, CallSink, RecordedClient, Tool
+from pipelines.llm.base import Answer, CallSink, ChatTurn, RecordedClient, StreamUsage, Tool
 
 DEFAULT_MODEL = "gpt-4.1-mini"  # IES_LLM_MODEL overrides
 
@@ -43,3 +44,21 @@ class OpenAILlm(RecordedClient):
                     return Answer(None, *tokens, refusal="its arguments were not JSON")
         refusal = (message.refusal or message.content) if message else None
         return Answer(None, *tokens, refusal=refusal)
+
+    def _stream(self, *, system: str, messages: list[ChatTurn], max_tokens: int, usage: StreamUsage) -> Iterator[str]:
+        # include_usage adds a last chunk (no choices) with the token counts.
+        stream = self.client.chat.completions.create(
+            model=self.model,
+            max_completion_tokens=max_tokens,
+            messages=[{"role": "system", "content": system}]
+            + [{"role": turn.role, "content": turn.content} for turn in messages],
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+        with stream:
+            for chunk in stream:
+                if chunk.usage is not None:
+                    usage.input_tokens, usage.output_tokens = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
+                for choice in chunk.choices:
+                    if choice.delta and choice.delta.content:
+                        yield choice.delta.content

@@ -13,7 +13,7 @@ from psycopg import sql
 from psycopg.rows import class_row
 from pydantic import BaseModel
 
-from serving.deps import CurrentCaller, DbDep
+from serving.deps import AnalystCaller, DbDep
 from serving.pagination import Page, next_url
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
@@ -83,7 +83,7 @@ TABLE = sql.Identifier("analytics", "customers")
 async def list_customers(
     request: Request,
     conn: DbDep,
-    _caller: CurrentCaller,
+    _caller: AnalystCaller,
     limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     sort: CustomerSort = CustomerSort.customer_id,
@@ -121,7 +121,7 @@ async def list_customers(
 async def get_customer(
     customer_id: Annotated[str, Path(max_length=64)],
     conn: DbDep,
-    _caller: CurrentCaller,
+    _caller: AnalystCaller,
 ) -> CustomerDetail:
     columns = sql.SQL(", ").join(
         [

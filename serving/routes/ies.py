@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from psycopg import AsyncConnection, sql
 from psycopg.rows import class_row, dict_row
@@ -23,7 +23,7 @@ from python_multipart.exceptions import MultipartParseError
 
 from pipelines.ies import uploads
 from serving import ies_reports
-from serving.deps import Caller, CurrentCaller, DbDep
+from serving.deps import Caller, CurrentCaller, DbDep, enforce_ies_quota
 from serving.multipart_upload import NoFileField, NotMultipart, receive_file
 from serving.pagination import Page, next_url
 
@@ -104,9 +104,11 @@ class Risk(BaseModel):
 
 
 SUMMARY_COLUMNS = sql.SQL(", ").join(sql.Identifier("u", c) for c in DocumentSummary.model_fields)
-# The uploader's keys and admins may read a document; `%(admin)s` short-circuits the reader lookup.
+# The uploader (by this key, or any key or token of the same user), analysts and admins may read a document;
+# `%(admin)s` short-circuits the reader lookup.
 READABLE = sql.SQL("""(%(admin)s OR EXISTS (
-    SELECT 1 FROM app.upload_readers r WHERE r.upload_id = u.upload_id AND r.api_key_id = %(api_key_id)s))""")
+    SELECT 1 FROM app.upload_readers r WHERE r.upload_id = u.upload_id AND r.api_key_id IN (
+        SELECT k.api_key_id FROM app.api_keys k WHERE k.api_key_id = %(api_key_id)s OR k.user_id = %(user_id)s)))""")
 MULTIPART_BODY = {
     "requestBody": {
         "required": True,
@@ -120,7 +122,7 @@ MULTIPART_BODY = {
 
 
 def _who(caller: Caller) -> dict[str, Any]:
-    return {"admin": caller.role == "admin", "api_key_id": caller.api_key_id}
+    return {"admin": caller.role in ("admin", "analyst"), "api_key_id": caller.api_key_id, "user_id": caller.user_id}
 
 
 def _not_found(document_id: str) -> HTTPException:
@@ -183,12 +185,14 @@ def _kind_of_file(path) -> str:
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=UploadAccepted,
+    dependencies=[Depends(enforce_ies_quota)],
     summary="Upload a statement (PDF, XLSX or CSV)",
     openapi_extra=MULTIPART_BODY,
     responses={
         200: {"description": "The same file was uploaded before: its existing document (duplicate: true)."},
         413: {"description": f"Larger than {uploads.MAX_UPLOAD_MB} MB."},
         415: {"description": "Not a PDF, XLSX or CSV (judged by content), or not multipart/form-data."},
+        429: {"description": "The monthly IES quota of the caller's tier is used up: {limit, used, resets_at}."},
     },
 )
 async def upload_statement(request: Request, response: Response, conn: DbDep, caller: CurrentCaller) -> UploadAccepted:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from brainops.settings import get_settings
 from pipelines.rag.documents import SOURCES
 from pipelines.rag.search import MAX_K, MAX_QUERY_CHARS, SearchError, SearchMode, SearchRequest, run_search_async
-from serving.deps import CurrentCaller, DbDep
+from serving.deps import AnalystCaller, DbDep
 from serving.embedding import EmbedderDep
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
@@ -55,7 +55,7 @@ def _unprocessable(reason: str, field: str) -> HTTPException:
 @router.get("", response_model=SearchResponse, summary="Search documents and notes")
 async def search_chunks(
     conn: DbDep,
-    _caller: CurrentCaller,
+    _caller: AnalystCaller,
     embedder: EmbedderDep,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description='Words, "a phrase" or -excluded words.')],
     k: Annotated[int, Query(ge=1, le=MAX_K, description="How many results.")] = 10,

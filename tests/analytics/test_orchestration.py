@@ -40,8 +40,12 @@ def test_one_dbt_run_builds_the_unpartitioned_models_in_every_job() -> None:
 def test_the_daily_full_refresh_rebuilds_every_dbt_model_from_scratch() -> None:
     schedule = defs.get_schedule_def("analytics_full_refresh_schedule")
     job = defs.resolve_job_def(schedule.job_name)
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
+    # Both as context managers: the schedule context makes an instance from the ref and must close it before the
+    # test instance goes, or it lingers as the thread's definitions-state storage for later tests.
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def()) as context,
+    ):
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key is None  # the incremental facts rebuild whole, not by day
     assert job.tags[FULL_REFRESH_TAG] == "true"  # every run of the job, however launched
@@ -52,12 +56,14 @@ def test_the_daily_full_refresh_rebuilds_every_dbt_model_from_scratch() -> None:
 
 def test_the_hourly_schedule_runs_todays_partition_of_the_stripe_facts() -> None:
     schedule = defs.get_schedule_def("stripe_hourly_schedule")
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_schedule_context(
             instance=instance,
             scheduled_execution_time=datetime(2026, 11, 24, 15, 15, tzinfo=UTC),
             repository_def=defs.get_repository_def(),
-        )
+        ) as context,
+    ):
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == "2026-11-24"
     assert schedule.cron_schedule == "15 * * * *"

@@ -124,7 +124,6 @@ def test_csv_export_streams_every_matching_row(client: TestClient, analytics: Bu
         "/api/v1/results/ar_aging?region__like=T%",  # unknown operator
         "/api/v1/results/revenue_monthly?month=last-tuesday",  # not a date
         "/api/v1/results/payment_risk?risk_score__gte=high",
-        "/api/v1/results/pg_catalog.pg_authid",  # not a mart
         "/api/v1/results/ar_aging?limit=0",
         "/api/v1/results/ar_aging?format=xml",
     ],
@@ -133,6 +132,23 @@ def test_unknown_or_unindexed_columns_and_bad_values_get_422(client: TestClient,
     response = client.get(path)
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("mart", ["pg_catalog.pg_authid", "customers_raw", "stg_stripe__charges", "nope"])
+def test_an_unknown_mart_is_404_naming_the_marts(client: TestClient, mart: str) -> None:
+    response = client.get(f"/api/v1/results/{mart}")
+    assert response.status_code == 404
+    assert "customer_360" in response.json()["detail"] and "payment_risk" in response.json()["detail"]
+
+
+def test_every_mart_answers_json_and_csv(client: TestClient, analytics: Built) -> None:
+    for name, mart in MARTS.items():
+        rows = count(analytics, f"SELECT count(*) FROM analytics.{name}")
+        body = client.get(f"/api/v1/results/{name}?limit=5").json()
+        assert body["total"] == rows and len(body["items"]) == min(5, rows), name
+        assert all(list(item) == list(mart.columns) for item in body["items"]), name
+        exported = list(csv.reader(io.StringIO(client.get(f"/api/v1/results/{name}?format=csv").text)))
+        assert exported[0] == list(mart.columns) and len(exported) == rows + 1, name
 
 
 def test_customer_detail_is_enriched_from_customer_360(client: TestClient, analytics: Built) -> None:

@@ -17,7 +17,7 @@ AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 @pytest.fixture(scope="session")
 def ies_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("ies-corpus")
-    generate_ies(out, scale=0.4, seed=5, as_of=AS_OF)  # 20 files: 10 PDF (1 scanned), 6 XLSX, 4 CSV
+    generate_ies(out, scale=0.8, seed=5, as_of=AS_OF)  # 40 files: 20 PDF (2 scanned), 12 XLSX, 8 CSV
     return out
 
 

@@ -81,3 +81,57 @@ def image_only_copy(source: Path, target: Path) -> None:
         pdf.image(io.BytesIO(data.getvalue()), x=0, y=0, w=612, h=792)
     doc.close()
     pdf.output(str(target))
+
+
+SMALL_ROWS: Rows = [("REVENUE", None), ("Sales", ["1,000"]), ("Total Revenue", ["1,000"]), ("EXPENSES", None),
+                    ("Payroll", ["400"]), ("Total Expenses", ["400"]), ("Operating Income", ["600"])]
+
+
+def small_statement_pdf(path: Path) -> bytes:
+    write_pdf(path, ["Acme Roofing", "Income Statement"], [["2025"]], SMALL_ROWS)
+    return path.read_bytes()
+
+
+def encrypted_pdf() -> bytes:
+    """A statement behind a user password: what a cautious applicant sends."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for n, (label, cells) in enumerate(SMALL_ROWS):
+        pdf.text(48, 60 + 14 * n, f"{label}   {cells[0] if cells else ''}")
+    pdf.set_encryption(owner_password="owner", user_password="applicant")
+    return bytes(pdf.output())
+
+
+def long_pdf(path: Path, pages: int) -> bytes:
+    """A statement with `pages` pages of rows (a whole bundle of documents, say), header on every page."""
+    rows: Rows = [(f"Expense line {n}", [f"{n:,}"]) for n in range(1, pages * 50 + 1)]
+    write_pdf(path, ["Acme Roofing", "Income Statement"], [["2025"]], rows, rows_per_page=50)
+    return path.read_bytes()
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+def bad_inputs(tmp: Path) -> dict[str, tuple[bytes, str, str]]:
+    """The issue's bad inputs: file name -> (bytes, the status it must end in, a phrase of the reason)."""
+    from random import Random
+
+    statement = small_statement_pdf(tmp / "whole.pdf")
+    no_totals = b"Account,2025\nSales,100\nRent,20\nWages,30\n"
+    return {
+        "empty.pdf": (b"", "failed", "empty"),
+        "truncated.pdf": (statement[: len(statement) // 3], "failed", "damaged or truncated"),
+        "encrypted.pdf": (encrypted_pdf(), "failed", "password-protected"),
+        "photo.pdf": (png_bytes(), "failed", "is a picture"),
+        "random.xlsx": (Random(4).randbytes(4096), "failed", "not a PDF, XLSX or CSV"),
+        "no_numbers.csv": (b"Account,Notes\nSales,strong year\nRent,paid on time\n", "failed",
+                           "No row of column headings"),
+        "no_totals.csv": (no_totals, "needs_review", "No printed totals"),
+        "500_pages.pdf": (long_pdf(tmp / "long.pdf", 500), "failed", "IES_MAX_PAGES"),
+    }

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pytest
 
-from pipelines.ies.evaluation import Score, score
+from pipelines.ies.evaluation import Score, headline_score, mapping_score, score, uncited
 from pipelines.ies.result import validation_errors
 
 
@@ -24,6 +24,46 @@ def test_accuracy_by_format_against_the_truth(ies_cases: list[tuple[dict, dict]]
     assert overall.accuracy >= 0.95, overall.misses[:10]
     for file_format, s in by_format.items():
         assert s.accuracy >= 0.9, (file_format, s.misses[:10])
+
+
+def test_the_corpus_spans_every_layout_the_issue_names(ies_cases: list[tuple[dict, dict]]) -> None:
+    truths = [t for t, _r in ies_cases]
+    assert len(truths) >= 40
+    pdfs = [t for t in truths if t["format"] == "pdf" and not t["scanned"]]
+    seen = {
+        "xlsx": any(t["format"] == "xlsx" for t in truths),
+        "csv": any(t["format"] == "csv" for t in truths),
+        "scanned pdf": any(t["scanned"] for t in truths),
+        "ruled pdf": any(t["layout"]["ruled"] for t in pdfs),
+        "unruled pdf": any(not t["layout"]["ruled"] for t in pdfs),
+        "dot leaders": any(t["layout"]["leaders"] for t in pdfs),
+        "multi-page pdf (headers repeated)": any((t["pages"] or 1) > 1 for t in pdfs),
+        "t12": any(t["layout"]["period_layout"] == "t12" for t in truths),
+        "multi-year": any(t["layout"]["period_layout"] == "multi_year" for t in truths),
+        "in thousands": any(t["unit_multiplier"] == 1000 for t in truths),
+        "currency signs": any(t["layout"]["dollar"] != "none" for t in truths),
+        "statement that does not tie out": any(not t["ties_out"] for t in truths),
+        **{f"negatives as {style}": any(t["layout"]["neg"] == style for t in truths)
+           for style in ("parens", "minus", "trailing")},
+    }
+    assert [name for name, present in seen.items() if not present] == []
+
+
+def test_the_issues_targets_hold_headline_mapping_and_citations(ies_cases: list[tuple[dict, dict]]) -> None:
+    """Headline figures >= 99% within rounding, canonical mapping >= 95% of rows (text-layer files), and
+    every line item of every file cited."""
+    headline, mapping, items, missing = Score(), Score(), 0, []
+    for truth, result in ies_cases:
+        items += len(result["line_items"])
+        missing += [(truth["file"], label) for label in uncited(result, truth["format"])]
+        if not truth["scanned"]:
+            headline.add(headline_score(result, truth))
+            mapping.add(mapping_score(result, truth))
+    print(f"headline {headline.accuracy:.2%} of {headline.total}, mapping {mapping.accuracy:.2%} of "
+          f"{mapping.total} rows, {items} line items cited")
+    assert headline.total >= 400 and headline.accuracy >= 0.99, headline.misses[:10]
+    assert mapping.accuracy >= 0.95, mapping.misses[:10]
+    assert items > 0 and missing == []
 
 
 def test_every_result_validates_against_the_schema(ies_cases: list[tuple[dict, dict]]) -> None:

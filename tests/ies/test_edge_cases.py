@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from pipelines.ies.extract import extract
+from pipelines.ies.extract import extract, extract_bytes
+from pipelines.ies.limits import Deadline
 from pipelines.ies.result import validation_errors
-from tests.ies.handmade import write_pdf, write_xlsx
+from tests.ies.handmade import bad_inputs, write_pdf, write_xlsx
 
 PROPERTY_ROWS = [
     ("INCOME", None),
@@ -166,3 +168,47 @@ def test_an_unknown_label_is_unmapped_with_low_confidence_and_needs_review(tmp_p
     assert item["canonical"] is None and item["confidence"] < 0.5
     assert result["status"] == "needs_review"
     assert any("could not be mapped" in w for w in result["warnings"])
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, str, str]]:
+    return bad_inputs(tmp_path_factory.mktemp("bad-inputs"))
+
+
+@pytest.mark.parametrize("name", ["empty.pdf", "truncated.pdf", "encrypted.pdf", "photo.pdf", "random.xlsx",
+                                  "no_numbers.csv", "no_totals.csv", "500_pages.pdf"])
+def test_the_issues_bad_inputs_end_failed_or_needs_review_with_a_reason(bad, name: str) -> None:
+    data, status, phrase = bad[name]
+    result = extract_bytes(data, name, llm=None)
+    assert result["status"] == status
+    said = result["error"] if status == "failed" else " ".join(result["warnings"])
+    assert phrase in said, said
+    assert said.rstrip().endswith(".") and "Traceback" not in said
+    assert validation_errors(result) == []
+
+
+def test_a_document_over_the_time_limit_fails_naming_the_limit_and_its_variable(
+        bad, monkeypatch: pytest.MonkeyPatch) -> None:
+    data, _status, _phrase = bad["500_pages.pdf"]
+    monkeypatch.setenv("IES_MAX_PAGES", "1000")  # under the page limit: only the time limit can stop it
+    monkeypatch.setenv("IES_DOCUMENT_TIMEOUT_SECONDS", "0.000001")
+    result = extract_bytes(data, "long.pdf", llm=None)
+    assert result["status"] == "failed"
+    assert "IES_DOCUMENT_TIMEOUT_SECONDS" in result["error"] and "1e-06 s per-document limit" in result["error"]
+    assert result["error"].startswith("Extraction stopped reading page 1 of 500")
+    assert result["line_items"] == [] and validation_errors(result) == []
+
+
+def test_an_expired_deadline_stops_every_reader_between_stages(tmp_path: Path) -> None:
+    expired = Deadline(seconds=5, pages=100, started=time.monotonic() - 60)
+    lines = ["Account,2025", "Sales,100", "Total Revenue,100"]
+    (tmp_path / "s.csv").write_text("\n".join(lines))
+    result = extract(tmp_path / "s.csv", llm=None, deadline=expired)
+    assert result["status"] == "failed" and "after reading the layout" in result["error"]
+    assert "IES_DOCUMENT_TIMEOUT_SECONDS" in result["error"]
+
+
+def test_a_limit_set_to_something_else_than_a_number_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IES_MAX_PAGES", "many")
+    with pytest.raises(ValueError, match="IES_MAX_PAGES='many' is not a number"):
+        Deadline.from_env()

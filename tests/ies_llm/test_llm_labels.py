@@ -181,3 +181,16 @@ def test_the_cli_logs_each_call_as_json_on_stderr(anthropic_server: Standin, sta
     assert len(logged) == 1 and logged[0]["status"] == "ok" and logged[0]["purpose"] == "ies_label_mapping"
     assert logged[0]["input_tokens"] > 0 and logged[0]["cost_usd"] > 0
     assert json.loads(done.stdout)["method"].endswith("llm:anthropic:claude-haiku-4-5")
+
+
+def test_with_a_key_from_the_environment_each_request_waits_at_most_the_document_limit(
+        llm_standin: Standin, statement: Path, monkeypatch) -> None:
+    from pipelines.ies.extract import _bounded
+    from pipelines.ies.limits import Deadline
+
+    monkeypatch.setenv("IES_DOCUMENT_TIMEOUT_SECONDS", "7")
+    llm = _bounded(llm_from_env(sink=lambda call: None), Deadline.from_env())
+    assert llm is not None and llm.client.timeout == 7  # the SDK's own request timeout, minutes by default
+    llm_standin.answer(label_responder(ANSWERS))
+    result = extract(statement, llm=llm)
+    assert result["status"] == "extracted" and len(llm_standin.requests) == 1

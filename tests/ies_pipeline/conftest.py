@@ -1,7 +1,7 @@
 """IES intake → sensor → per-document runs → warehouse → dbt marts → API, against a real Postgres.
 
 `ies_env` points the upload store and landing dir at a temp folder; `api` is the real app on a fresh
-warehouse; `keys` holds two analysts' keys and an admin's."""
+warehouse; `keys` holds two applicants' keys, an admin's and a staff analyst's."""
 
 from __future__ import annotations
 
@@ -33,9 +33,10 @@ class IesEnv:
 
 @dataclass(frozen=True)
 class Keys:
-    analyst: str
-    other_analyst: str
+    applicant: str
+    other_applicant: str
     admin: str
+    analyst: str  # staff: reads every document, like an admin (serving/routes/ies.py READABLE)
 
     def h(self, who: str) -> dict[str, str]:
         return {"X-API-Key": getattr(self, who)}
@@ -51,9 +52,10 @@ def make_env(root: Path, monkeypatch: pytest.MonkeyPatch) -> IesEnv:
 
 def make_keys(url: str) -> Keys:
     with psycopg.connect(url) as conn:
-        return Keys(analyst=create_key(conn, name="analyst a", role="analyst").secret,
-                    other_analyst=create_key(conn, name="analyst b", role="analyst").secret,
-                    admin=create_key(conn, name="admin", role="admin").secret)
+        return Keys(applicant=create_key(conn, name="applicant a", role="applicant").secret,
+                    other_applicant=create_key(conn, name="applicant b", role="applicant").secret,
+                    admin=create_key(conn, name="admin", role="admin").secret,
+                    analyst=create_key(conn, name="lender analyst", role="analyst").secret)
 
 
 @pytest.fixture

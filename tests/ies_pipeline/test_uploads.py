@@ -61,7 +61,7 @@ def test_an_upload_is_stored_by_content_and_queued(
 ) -> None:
     path, _truth = sample_statements(sample_dir)["xlsx"]
     data = path.read_bytes()
-    response = upload(api, keys.h("analyst"), path.name, data)
+    response = upload(api, keys.h("applicant"), path.name, data)
     assert response.status_code == 202, response.text
     body = response.json()
     sha = hashlib.sha256(data).hexdigest()
@@ -74,7 +74,7 @@ def test_an_upload_is_stored_by_content_and_queued(
     assert leftover_temp_files(ies_env) == []
     assert uploads_rows(fresh_warehouse) == [(document_id(data), path.name, "xlsx", "api", "queued")]
 
-    status = api.get(body["status_url"], headers=keys.h("analyst")).json()
+    status = api.get(body["status_url"], headers=keys.h("applicant")).json()
     assert status["status"] == "queued" and status["result"] is None  # no contract before the run
 
 
@@ -82,8 +82,8 @@ def test_a_duplicate_upload_returns_the_existing_document(
     api: TestClient, keys: Keys, ies_env: IesEnv, fresh_warehouse: str, sample_dir: Path
 ) -> None:
     path, _truth = sample_statements(sample_dir)["csv"]
-    first = upload(api, keys.h("analyst"), path.name, path.read_bytes())
-    again = upload(api, keys.h("analyst"), "renamed copy.csv", path.read_bytes())
+    first = upload(api, keys.h("applicant"), path.name, path.read_bytes())
+    again = upload(api, keys.h("applicant"), "renamed copy.csv", path.read_bytes())
     assert first.status_code == 202 and again.status_code == 200
     assert again.json()["duplicate"] is True
     assert again.json()["document_id"] == first.json()["document_id"]
@@ -91,25 +91,25 @@ def test_a_duplicate_upload_returns_the_existing_document(
     assert len(uploads_rows(fresh_warehouse)) == 1 and len(stored_files(ies_env)) == 1
     # Another key sending the same bytes holds the file anyway: it may now read the document too.
     doc = first.json()["document_id"]
-    assert api.get(f"/api/v1/ies/{doc}", headers=keys.h("other_analyst")).status_code == 404
-    other = upload(api, keys.h("other_analyst"), path.name, path.read_bytes())
+    assert api.get(f"/api/v1/ies/{doc}", headers=keys.h("other_applicant")).status_code == 404
+    other = upload(api, keys.h("other_applicant"), path.name, path.read_bytes())
     assert other.status_code == 200 and other.json()["duplicate"] is True
-    assert api.get(f"/api/v1/ies/{doc}", headers=keys.h("other_analyst")).status_code == 200
+    assert api.get(f"/api/v1/ies/{doc}", headers=keys.h("other_applicant")).status_code == 200
 
 
 def test_the_type_is_judged_by_content_not_by_name(
     api: TestClient, keys: Keys, fresh_warehouse: str, sample_dir: Path
 ) -> None:
     pdf, _truth = sample_statements(sample_dir)["pdf"]
-    response = upload(api, keys.h("analyst"), "statement.csv", pdf.read_bytes())
+    response = upload(api, keys.h("applicant"), "statement.csv", pdf.read_bytes())
     assert response.status_code == 202
     assert (response.json()["file_kind"], response.json()["source_file"]) == ("pdf", "statement.pdf")
 
     for name, data in (("statement.pdf", PNG), ("statement.xlsx", LEGACY_XLS), ("empty.csv", b"")):
-        refused = upload(api, keys.h("analyst"), name, data)
+        refused = upload(api, keys.h("applicant"), name, data)
         assert refused.status_code == 415, (name, refused.text)
         assert "PDF" in refused.json()["detail"]
-    assert "save it as .xlsx" in upload(api, keys.h("analyst"), "s.xls", LEGACY_XLS).json()["detail"]
+    assert "save it as .xlsx" in upload(api, keys.h("applicant"), "s.xls", LEGACY_XLS).json()["detail"]
     assert len(uploads_rows(fresh_warehouse)) == 1  # only the PDF
 
 
@@ -117,7 +117,7 @@ def test_path_traversal_in_the_name_writes_nowhere_but_the_store(
     api: TestClient, keys: Keys, ies_env: IesEnv, fresh_warehouse: str, sample_dir: Path, tmp_path: Path
 ) -> None:
     csv_path, _truth = sample_statements(sample_dir)["csv"]
-    response = upload(api, keys.h("analyst"), "../../etc/passwd.csv", csv_path.read_bytes())
+    response = upload(api, keys.h("applicant"), "../../etc/passwd.csv", csv_path.read_bytes())
     assert response.status_code == 202
     assert response.json()["source_file"] == "passwd.csv"
     assert [p.suffix for p in stored_files(ies_env)] == [".csv"]
@@ -128,7 +128,7 @@ def test_too_large_is_413_with_the_limit_and_leaves_nothing(
     api: TestClient, keys: Keys, ies_env: IesEnv, fresh_warehouse: str
 ) -> None:
     big = b"Line,2025\n" + b"Rent,1\n" * (uploads.MAX_UPLOAD_BYTES // 7 + 10)
-    response = upload(api, keys.h("analyst"), "big.csv", big)
+    response = upload(api, keys.h("applicant"), "big.csv", big)
     assert response.status_code == 413
     assert "25 MB" in response.json()["detail"]
     assert uploads_rows(fresh_warehouse) == [] and stored_files(ies_env) == [] and leftover_temp_files(ies_env) == []
@@ -151,17 +151,17 @@ def test_the_limit_holds_for_a_streamed_body_without_a_length(
         yield f"\r\n--{boundary}--\r\n".encode()
 
     response = api.post("/api/v1/ies", content=body(),
-                        headers={**keys.h("analyst"), "Content-Type": f"multipart/form-data; boundary={boundary}"})
+                        headers={**keys.h("applicant"), "Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert response.status_code == 413
     assert "25 MB" in response.json()["detail"]
     assert uploads_rows(fresh_warehouse) == [] and leftover_temp_files(ies_env) == []
 
 
 def test_a_body_that_is_not_a_form_or_has_no_file_says_how_to_send_it(api: TestClient, keys: Keys) -> None:
-    raw = api.post("/api/v1/ies", content=b"Line,2025\n", headers={**keys.h("analyst"), "Content-Type": "text/csv"})
+    raw = api.post("/api/v1/ies", content=b"Line,2025\n", headers={**keys.h("applicant"), "Content-Type": "text/csv"})
     assert raw.status_code == 415 and "multipart/form-data" in raw.json()["detail"]
     no_file = api.post("/api/v1/ies", data={"note": "hi"}, files={"other": ("x.csv", b"a,b\n")},
-                       headers=keys.h("analyst"))
+                       headers=keys.h("applicant"))
     assert no_file.status_code == 422 and "`file`" in no_file.json()["detail"]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from brainops.paths import PROJECT_ROOT
 from brainops.standins import stripe as standin
 from brainops.standins.runner import serve_in_thread
 from brainops.warehouse.connection import dbt_env
@@ -67,7 +68,12 @@ def test_every_fixture_object_lands_and_stages_with_its_links(
 
     for name, value in dbt_env(fresh_warehouse).items():
         monkeypatch.setenv(name, value)
-    dbt_resource().cli(["build", "--select", "path:models/staging/stripe"], raise_on_error=True).wait()
+    # The Stripe staging models by name, with cautious indirect selection: their tests come along except the ones
+    # that also reach CenterPoint models, which are not built here. (A path or folder selector would select
+    # those tests directly, as they live in the same folder.)
+    models = sorted(p.stem for p in (PROJECT_ROOT / "dbt/models/staging/stripe").glob("*.sql"))
+    dbt_resource().cli(["build", "--select", " ".join(models), "--indirect-selection", "cautious"],
+                       raise_on_error=True).wait()
 
     with psycopg.connect(fresh_warehouse) as conn:
 

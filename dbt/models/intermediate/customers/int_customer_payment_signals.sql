@@ -21,8 +21,8 @@ payments as (
     select * from {{ ref('int_centerpoint__invoice_payments') }}
 ),
 
-aged as (
-    select * from {{ ref('int_centerpoint__invoices_aged') }}
+receivables as (
+    select * from {{ ref('int_receivables_aged_by_customer') }}
 ),
 
 subscriptions as (
@@ -70,18 +70,6 @@ lateness as (
     group by company_id
 ),
 
-overdue as (
-    select
-        company_id,
-        sum(balance) as open_receivables,
-        coalesce(sum(balance) filter (where days_past_due > 0), 0) as past_due_receivables,
-        coalesce(sum(balance) filter (where days_past_due between 61 and 90), 0) as overdue_61_90,
-        coalesce(sum(balance) filter (where days_past_due > 90), 0) as overdue_over_90,
-        max(days_past_due) as oldest_days_past_due
-    from aged
-    group by company_id
-),
-
 past_due_subscriptions as (
     select matched.company_id
     from subscriptions
@@ -100,11 +88,11 @@ final as (
         coalesce(customer_disputes.disputes_lost, 0)::integer as disputes_lost,
         lateness.avg_days_late_recent,
         lateness.avg_days_late_prior,
-        coalesce(overdue.open_receivables, 0)::numeric(14, 2) as open_receivables,
-        coalesce(overdue.past_due_receivables, 0)::numeric(14, 2) as past_due_receivables,
-        coalesce(overdue.overdue_61_90, 0)::numeric(14, 2) as overdue_61_90,
-        coalesce(overdue.overdue_over_90, 0)::numeric(14, 2) as overdue_over_90,
-        greatest(overdue.oldest_days_past_due, 0) as oldest_days_past_due,
+        coalesce(receivables.open_receivables, 0)::numeric(14, 2) as open_receivables,
+        coalesce(receivables.past_due_receivables, 0)::numeric(14, 2) as past_due_receivables,
+        coalesce(receivables.days_61_90, 0)::numeric(14, 2) as overdue_61_90,
+        coalesce(receivables.days_over_90, 0)::numeric(14, 2) as overdue_over_90,
+        coalesce(receivables.oldest_days_past_due, 0) as oldest_days_past_due,
         past_due_subscriptions.company_id is not null as has_past_due_subscription,
         lateness.last_payment_at
     from companies
@@ -112,7 +100,7 @@ final as (
     left join failed_charges on companies.company_id = failed_charges.company_id
     left join customer_disputes on companies.company_id = customer_disputes.company_id
     left join lateness on companies.company_id = lateness.company_id
-    left join overdue on companies.company_id = overdue.company_id
+    left join receivables on companies.company_id = receivables.company_id
     left join past_due_subscriptions on companies.company_id = past_due_subscriptions.company_id
 )
 

@@ -22,21 +22,12 @@ with companies as (
     select * from {{ ref('stg_centerpoint__companies') }}
 ),
 
-productions as (
-    select * from {{ ref('stg_centerpoint__productions') }}
+summary as (
+    select * from {{ ref('int_customers_summarized') }}
 ),
 
-invoices as (
-    select * from {{ ref('stg_centerpoint__invoices') }}
-    where not is_draft
-),
-
-payments as (
-    select * from {{ ref('int_centerpoint__invoice_payments') }}
-),
-
-aged as (
-    select * from {{ ref('int_centerpoint__invoices_aged') }}
+receivables as (
+    select * from {{ ref('int_receivables_aged_by_customer') }}
 ),
 
 matched as (
@@ -53,41 +44,6 @@ stripe_invoices as (
 
 risk as (
     select * from {{ ref('payment_risk') }}
-),
-
-jobs as (
-    select
-        company_id,
-        count(*) as jobs,
-        count(*) filter (where completed_at is not null) as completed_jobs,
-        min(created_at) as first_job_at,
-        max(greatest(created_at, started_at, completed_at, invoiced_at, closed_at)) as last_job_activity_at
-    from productions
-    group by company_id
-),
-
-billed as (
-    select
-        company_id,
-        count(*) as invoices,
-        sum(amount) as invoiced_total,
-        sum(amount_paid) as paid_total,
-        sum(balance) as open_receivables,
-        max(invoice_date) as last_invoice_date
-    from invoices
-    group by company_id
-),
-
-paid as (
-    select company_id, max(paid_at) as last_payment_at
-    from payments
-    group by company_id
-),
-
-overdue as (
-    select company_id, sum(balance) filter (where is_past_due) as past_due_receivables
-    from aged
-    group by company_id
 ),
 
 current_subscriptions as (
@@ -125,36 +81,29 @@ final as (
         companies.phone,
         companies.locality,
         companies.region,
-        coalesce(jobs.jobs, 0)::integer as jobs,
-        coalesce(jobs.completed_jobs, 0)::integer as completed_jobs,
-        coalesce(billed.invoices, 0)::integer as invoices,
-        coalesce(billed.invoiced_total, 0)::numeric(14, 2) as invoiced_total,
-        coalesce(billed.paid_total, 0)::numeric(14, 2) as paid_total,
-        coalesce(billed.open_receivables, 0)::numeric(14, 2) as open_receivables,
-        coalesce(overdue.past_due_receivables, 0)::numeric(14, 2) as past_due_receivables,
+        summary.jobs,
+        summary.completed_jobs,
+        summary.invoices,
+        summary.invoiced_total,
+        summary.paid_total,
+        summary.open_receivables,
+        coalesce(receivables.past_due_receivables, 0)::numeric(14, 2) as past_due_receivables,
         current_subscriptions.subscription_status,
         coalesce(current_subscriptions.current_mrr, 0)::numeric(14, 2) as current_mrr,
         coalesce(subscription_revenue.subscription_paid_total, 0)::numeric(14, 2) as subscription_paid_total,
-        (coalesce(billed.paid_total, 0) + coalesce(subscription_revenue.subscription_paid_total, 0))::numeric(14, 2)
+        (summary.paid_total + coalesce(subscription_revenue.subscription_paid_total, 0))::numeric(14, 2)
             as lifetime_value,
         coalesce(risk.risk_score, 0)::integer as payment_risk_score,
         coalesce(risk.risk_level, 'low') as payment_risk_level,
         risk.risk_reasons as payment_risk_reasons,
-        jobs.first_job_at,
-        paid.last_payment_at,
-        greatest(
-            jobs.last_job_activity_at,
-            billed.last_invoice_date::timestamp at time zone 'UTC',
-            paid.last_payment_at,
-            companies.updated_at
-        ) as last_activity_at,
+        summary.first_job_at,
+        summary.last_payment_at,
+        summary.last_activity_at,
         companies.created_at
     from companies
+    inner join summary on companies.company_id = summary.company_id
+    left join receivables on companies.company_id = receivables.company_id
     left join matched on companies.company_id = matched.company_id
-    left join jobs on companies.company_id = jobs.company_id
-    left join billed on companies.company_id = billed.company_id
-    left join paid on companies.company_id = paid.company_id
-    left join overdue on companies.company_id = overdue.company_id
     left join current_subscriptions on matched.stripe_customer_id = current_subscriptions.customer_id
     left join subscription_revenue on matched.stripe_customer_id = subscription_revenue.customer_id
     left join risk on companies.company_id = risk.customer_id

@@ -1,3 +1,5 @@
+{#- One row per customer (CenterPoint company) for /api/v1/customers: the summary customer_360 also
+    builds on (int_customers_summarized), without the Stripe match and risk. -#}
 {{
     config(
         materialized='table',
@@ -17,34 +19,8 @@ with companies as (
     select * from {{ ref('stg_centerpoint__companies') }}
 ),
 
-productions as (
-    select * from {{ ref('stg_centerpoint__productions') }}
-),
-
-invoices as (
-    select * from {{ ref('stg_centerpoint__invoices') }}
-    where not is_draft
-),
-
-jobs_by_company as (
-    select
-        company_id,
-        count(*) as jobs,
-        max(coalesce(completed_at, started_at, created_at)) as last_job_at
-    from productions
-    group by company_id
-),
-
-invoices_by_company as (
-    select
-        company_id,
-        count(*) as invoices,
-        sum(amount) as revenue_invoiced,
-        sum(amount_paid) as amount_paid,
-        sum(balance) as open_receivables,
-        max(invoice_date) as last_invoice_date
-    from invoices
-    group by company_id
+summary as (
+    select * from {{ ref('int_customers_summarized') }}
 ),
 
 final as (
@@ -57,20 +33,15 @@ final as (
         companies.email,
         companies.locality,
         companies.region,
-        coalesce(jobs_by_company.jobs, 0)::integer as jobs,
-        coalesce(invoices_by_company.invoices, 0)::integer as invoices,
-        coalesce(invoices_by_company.revenue_invoiced, 0)::numeric(14, 2) as revenue_invoiced,
-        coalesce(invoices_by_company.amount_paid, 0)::numeric(14, 2) as amount_paid,
-        coalesce(invoices_by_company.open_receivables, 0)::numeric(14, 2) as open_receivables,
-        greatest(
-            jobs_by_company.last_job_at,
-            invoices_by_company.last_invoice_date::timestamptz,
-            companies.updated_at
-        ) as last_activity_at,
+        summary.jobs,
+        summary.invoices,
+        summary.invoiced_total as revenue_invoiced,
+        summary.paid_total as amount_paid,
+        summary.open_receivables,
+        summary.last_activity_at,
         companies.created_at
     from companies
-    left join jobs_by_company using (company_id)
-    left join invoices_by_company using (company_id)
+    inner join summary on companies.company_id = summary.company_id
 )
 
 select * from final
