@@ -15,7 +15,7 @@ from statistics import median
 from typing import Protocol
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from pipelines.ies.limits import Deadline
 from pipelines.ies.pdf_layout import Word
@@ -25,6 +25,8 @@ TESSERACT_CONFIG = "--psm 6"  # one uniform block of text lines: a statement
 RULE_LEVEL = 215  # darker than this may be a rule (text prints near 25, shading 225-238, paper 250)
 PAPER_LEVEL = 200  # lighter than this is paper: specks, shading and JPEG noise are whitened
 TEXT_LINE_PIXELS = 40.0  # text line height Tesseract reads best (its docs: x-height of 20+ pixels)
+REREAD_CONFIDENCE = 60  # a figure Tesseract is less sure of than this (0-100) is read again on its own
+SHARPEN = ImageFilter.UnsharpMask(radius=3, percent=200, threshold=0)  # on ~40 px text lines: undoes scan blur
 TEXT_LEVEL = 120  # darker than this, a pixel beside a rule is a stroke of a letter or figure touching it
 INSTALL_HINT = ("install the Debian packages tesseract-ocr and tesseract-ocr-eng and the PyPI package "
                 "pytesseract, then extract again")
@@ -69,7 +71,9 @@ class TesseractOcr:
             for w in leaders:
                 draw.rectangle([w.x0 - 2, w.top - 2, w.x1 + 2, w.bottom + 2], fill=255)
             words = self._read(image)
-        words = [w for w in words if not is_leader(w, words)]
+        words = [w for w in words if not is_leader(w, words) and not is_debris(w)]
+        words = [self._reread(image, w) if w.conf < REREAD_CONFIDENCE and any(ch.isdigit() for ch in w.text) else w
+                 for w in words]
         lines: dict[tuple[int, ...], list[OcrWord]] = {}
         for w in words:
             lines.setdefault(w.line, []).append(w)
@@ -81,11 +85,25 @@ class TesseractOcr:
             out += [(text, x0, top, x1, bottom) for text, x0, x1 in repair_line(found)]
         return out
 
+    @classmethod
+    def _reread(cls, image: Image.Image, word: OcrWord) -> OcrWord:
+        """A figure Tesseract was unsure of, read again alone as one line (--psm 7): within the page its
+        guess is swayed by its neighbours ("$277,545" in a bold total row came out "$2775" at confidence 0).
+        The new reading is kept when Tesseract is surer of it."""
+        pad = round(word.height * 0.3)
+        box = (max(0, round(word.x0) - pad), max(0, round(word.top) - pad),
+               min(image.width, round(word.x1) + pad), min(image.height, round(word.bottom) + pad))
+        found = cls._read(image.crop(box), "--psm 7")
+        if not found or min(w.conf for w in found) <= word.conf:
+            return word
+        return OcrWord("".join(w.text for w in found), word.x0, word.top, word.x1, word.bottom,
+                       min(w.conf for w in found), word.line)
+
     @staticmethod
-    def _read(image: Image.Image) -> list[OcrWord]:
+    def _read(image: Image.Image, config: str = TESSERACT_CONFIG) -> list[OcrWord]:
         import pytesseract
 
-        data = pytesseract.image_to_data(image, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(image, config=config, output_type=pytesseract.Output.DICT)
         return [OcrWord(text.strip(), data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
                         data["top"][i] + data["height"][i], float(data["conf"][i]),
                         (data["block_num"][i], data["par_num"][i], data["line_num"][i]))
@@ -103,10 +121,23 @@ def is_leader(word: OcrWord, words: list[OcrWord]) -> bool:
     return flat or thin
 
 
+def is_debris(word: OcrWord) -> bool:
+    """A scrap of a rule read as a word: no letter or digit, and not a dash that prints a zero ("«=",
+    "©=", "=" under a total row; "_—" where an underline meets a dash)."""
+    text = word.text
+    if not set(text) <= set(_RULE_SCRAPS):  # a word, a figure, or '&', '/', '$' that belong to one
+        return False
+    return not set(text) <= set(_DASHES) or ("_" in text and set(text) != {"_"})
+
+
 _DASHES = "-\u2013\u2014_"
+# What Tesseract makes of a scrap of a rule: = ~ | ¦ § « » © ® and quotes
+_RULE_SCRAPS = _DASHES + "=~|\u00a6\u00a7\u00ab\u00bb\u00a9\u00ae\u2018\u2019\u201c\u201d'\"`"
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "`": "'", "\u00b4": "'"})
 _NUMBERISH = re.compile(r"^[$(\-]?[\dOolIS,.$]*\d[\dOolIS,.]*[)\-.,]?$")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SCRAP_BEFORE_FIGURE = re.compile(  # "©=—-$135,903": '=', '«', '©' are no part of a figure, nor the dashes by them
+    r"^[=~\u00ab\u00bb\u00a9_\u2014\u2013-]*[=~\u00ab\u00bb\u00a9]+[\u2014\u2013_-]*(?=[$(\d])")
 _CONFUSED = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"})
 
 
@@ -119,6 +150,10 @@ def repair_line(words: list[OcrWord]) -> list[tuple[str, float, float]]:
     for item in items:
         if _NUMBERISH.match(item[0]) and sum(ch.isdigit() for ch in item[0]) >= 2:
             item[0] = item[0].translate(_CONFUSED)
+        # "EG!" is EGI: a statement's labels print no "!", Tesseract reads a sharp I or l as one
+        item[0] = re.sub(r"(?<=[A-Za-z])!|!(?=[A-Za-z])", lambda m: "I" if m.string.isupper() else "l", item[0])
+        # "©=—-$135,903": a scrap of the rule above stuck to a figure
+        item[0] = _SCRAP_BEFORE_FIGURE.sub("", item[0])
     for item, after in zip(items, [*items[1:], None], strict=True):  # "Now '25" is Nov '25 in a heading
         if after and re.fullmatch(r"'?\d\d|(19|20)\d\d", after[0]) and item[0].isalpha() and len(item[0]) == 3:
             near = [m for m in _MONTHS if sum(a != b for a, b in zip(m, item[0].lower(), strict=True)) <= 1]
@@ -142,8 +177,22 @@ def repair_line(words: list[OcrWord]) -> list[tuple[str, float, float]]:
             text = text[:-1] + "-"
         # "76,04339" and "2.21058": a group of five digits is a thousands group and the cents, point lost
         text = re.sub(r"^([$(]?\d{1,3}(?:,\d{3})*)[.,](\d{3})(\d\d)([)\-]?)$", r"\1,\2.\3\4", text)
-        out.append((text, x0, x1))
+        out.append((_whole_figure(text), x0, x1))
     return out
+
+
+_SEPARATED = re.compile(r"^(?P<lead>[$(]?)(?P<body>[1-9][\d.,]*[.,]\d{3,})(?P<trail>[)\-]?)$")
+
+
+def _whole_figure(text: str) -> str:
+    """A figure with no cents whose separators OCR garbled, grouped again: "1.891" (a comma read as a
+    point), "$3.862516" and "$3,.493546" (a comma lost or doubled), "$1353,717". Money prints two decimals
+    or none, so a last separator followed by three or more digits cannot be a decimal point."""
+    match = _SEPARATED.match(text)
+    if not match:
+        return text
+    digits = re.sub(r"[.,]", "", match["body"])
+    return f"{match['lead']}{int(digits):,}{match['trail']}"
 
 
 def _joins(left: list, right: list) -> bool:
@@ -261,6 +310,9 @@ def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None,
         zoom = text_zoom(image)
         if zoom > 1:
             image = image.resize((round(image.width * zoom), round(image.height * zoom)), Image.Resampling.LANCZOS)
+        # Scans are blurred (optics, JPEG): bold print smears, 9 and 5 turn into 8 and 6. Sharpening the
+        # strokes back makes Tesseract read a T-12's bold month headings and total rows right.
+        image = image.filter(SHARPEN)
         scale = dpi * zoom / 72
         pages.append([Word(text, x0 / scale, x1 / scale, top / scale, bottom / scale)
                       for text, x0, top, x1, bottom in engine.page_words(image)])

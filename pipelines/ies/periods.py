@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
@@ -32,6 +33,7 @@ _MONTHLY = [
     re.compile(r"^(?P<m>\d{1,2})[/\-](?P<yr>\d{4})$"),  # 10/2025
     re.compile(r"^(?P<yr>\d{4})[/\-](?P<m>\d{1,2})$"),  # 2025-10
 ]
+_TRAILING = re.compile(r"\btrailing\b|\bt-?12\b|\bttm\b|\btwelve\s+months\b", re.IGNORECASE)
 _MONTHS_ENDED = re.compile(
     r"^(?P<n>\d{1,2})\s+months?\s+end(ed|ing)\s+(?P<date>.+)$", re.IGNORECASE)
 _YTD = re.compile(r"\bytd\b|year[\s\-]+to[\s\-]+date", re.IGNORECASE)
@@ -183,6 +185,7 @@ def read_columns(headings: list[str], context: str) -> ColumnReading:
         if period is None:
             warnings.append(f"Column '{label}' is not a recognisable period; its figures were ignored.")
         out.append(period)
+    warnings += mend_month_run(out, headings, bool(totals) or bool(_TRAILING.search(context)))
     months = sorted({(p.end.year, p.end.month) for p in out if p and p.months == 1 and p.end})
     for index in totals:
         label = _clean(headings[index])
@@ -246,3 +249,84 @@ def looks_like_period(heading: str) -> bool:
     if not label or NOT_A_PERIOD.search(label):
         return False
     return bool(_TOTAL.match(label)) or _one_period(label, None, "")[0] is not None
+
+
+def _month_fields(label: str) -> tuple[str, str] | None:
+    """The month and year as printed in a one-month heading ('09', '2025'; 'Sep', '25')."""
+    for pattern in _MONTHLY:
+        match = pattern.match(label)
+        if match:
+            groups = match.groupdict()
+            return (groups.get("mon") or groups.get("m") or "").lower(), match["yr"]
+    return None
+
+
+def _printed(month: int, year: int, like: tuple[str, str]) -> tuple[str, str]:
+    """(month, year) printed the way another heading prints them."""
+    mon, yr = like
+    if mon.isdigit():
+        text = f"{month:02d}" if len(mon) == 2 else str(month)
+    else:
+        text = calendar.month_name[month].lower() if len(mon) > 4 else calendar.month_abbr[month].lower()
+    return text, str(year)[-len(yr):]
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """True when a and b differ by at most one character substituted, dropped or added: an OCR slip."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def mend_month_run(periods: list[Period | None], headings: list[str], trailing_total: bool = False) -> list[str]:
+    """Monthly columns print a run of consecutive months (a T-12: twelve of them, oldest or newest first).
+    A scan's OCR misreads bold, blurred digits ('09/2025' as '08/2025', '11/2025' as '1/2025'), which
+    breaks the run and drops or misplaces a month's figures. When at least two thirds of the monthly
+    columns agree on one run, a column off the run is put back on it, but only where its printed month or
+    year is one character away from the run's (a slip of OCR, not a statement that skips a month), and
+    only when the months must run on: a trailing total sums them, or as read they repeat or go backwards.
+    Changes `periods` in place; returns a warning per column changed."""
+    monthly_at = [i for i, p in enumerate(periods) if p and p.months == 1 and p.end]
+    if len(monthly_at) < 3:
+        return []
+    ordinal = {i: periods[i].end.year * 12 + periods[i].end.month - 1 for i in monthly_at}  # type: ignore[union-attr]
+    best: tuple[int, int, int] | None = None  # (votes, step, start)
+    for step in (1, -1):
+        votes: dict[int, int] = {}
+        for rank, i in enumerate(monthly_at):
+            start = ordinal[i] - step * rank
+            votes[start] = votes.get(start, 0) + 1
+        start, count = max(votes.items(), key=lambda kv: kv[1])
+        if best is None or count > best[0]:
+            best = (count, step, start)
+    assert best is not None
+    count, step, start = best
+    if count == len(monthly_at) or 3 * count < 2 * len(monthly_at):
+        return []  # already a run, or no run most columns agree on
+    read = [ordinal[i] * step for i in monthly_at]
+    if not trailing_total and all(a < b for a, b in pairwise(read)):
+        return []  # distinct months in order: a statement may skip some
+    wanted = {i: start + step * rank for rank, i in enumerate(monthly_at)}
+    taken = {ordinal[i] for i in monthly_at if ordinal[i] == wanted[i]}
+    notes = []
+    for i in monthly_at:
+        want = wanted[i]
+        if ordinal[i] == want or want in taken:
+            continue
+        label = _clean(headings[i])
+        fields = _month_fields(label)
+        year, month = divmod(want, 12)
+        month += 1
+        if fields is None:
+            continue
+        mon, yr = _printed(month, year, fields)
+        if not (_one_slip(fields[0], mon) and _one_slip(fields[1], yr)):
+            continue
+        periods[i] = Period(f"{year}-{month:02d}", label, date(year, month, 1), month_end(year, month), 1)
+        taken.add(want)
+        notes.append(f"Column '{label}' read as {year}-{month:02d}: the columns around it run month by month "
+                     f"and the heading is one character off (an OCR misreading).")
+    return notes

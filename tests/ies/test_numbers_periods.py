@@ -74,3 +74,23 @@ def test_fiscal_year_end_from_the_period_line() -> None:
     assert fiscal_year_end("For the Year Ended June 30, 2026") == 6
     assert fiscal_year_end("Twelve Months Ended 9/30/2026") == 9
     assert fiscal_year_end("Comparative Statement, 2023 through 2025") is None
+
+
+def test_ocr_slips_in_a_run_of_months_are_mended() -> None:
+    # What tesseract read from a blurred scan's bold T-12 headings: 09→08, 11→1, 05→06, 06→08.
+    read = ["08/2025", "10/2025", "1/2025", "12/2025", "01/2026", "02/2026", "03/2026", "04/2026", "06/2026",
+            "08/2026", "07/2026", "08/2026", "Total"]
+    reading = read_columns(read, "")
+    assert [p.key if p else None for p in reading.periods] == [
+        "2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05",
+        "2026-06", "2026-07", "2026-08", "T12-2026-08"]
+    assert sum("OCR misreading" in w for w in reading.warnings) == 4
+    # Newest first, month names: 'Jun' for 'Jan' is one letter off.
+    assert keys(["Mar 2026", "Feb 2026", "Jun 2026", "Dec 2025"]) == ["2026-03", "2026-02", "2026-01", "2025-12"]
+
+
+def test_a_statement_that_skips_months_is_left_as_printed() -> None:
+    # Not a slip: the skipped month's heading differs in more than one character, or no run is agreed on.
+    assert keys(["01/2025", "02/2025", "03/2025", "07/2025"]) == ["2025-01", "2025-02", "2025-03", "2025-07"]
+    assert keys(["01/2025", "03/2025", "05/2025"]) == ["2025-01", "2025-03", "2025-05"]
+    assert keys(["Jan 2025", "Feb 2025", "Mar 2025", "Dec 2025"]) == ["2025-01", "2025-02", "2025-03", "2025-12"]
