@@ -6,24 +6,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from brainops.apikeys import create_key
 from brainops.standins import anthropic as anthropic_standin
 from brainops.standins import openai as openai_standin
-from brainops.standins.llm_common import Control
 from brainops.standins.runner import serve_in_thread
 from pipelines.rag.documents import NOTION, READERS
 from pipelines.rag.embedder import LocalEmbedder
 from pipelines.rag.index import index_documents
 from serving.app import create_app
+from tests.ies_llm.conftest import Standin  # the same stand-in handle the IES LLM tests use
 from tests.rag.conftest import insert_notion_page, sample_notion_pages
 
 STANDIN_KEY = "sk-standin-chat"
@@ -85,19 +83,6 @@ def no_llm(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
-@dataclass
-class Standin:
-    provider: str
-    url: str
-    app: FastAPI
-
-    @property
-    def control(self) -> Control:
-        return self.app.state.control
-
-    @property
-    def requests(self) -> list[dict[str, Any]]:
-        return self.control.requests
 
 
 def _serve(provider: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Standin]:
