@@ -11,8 +11,10 @@ from fastapi import Depends, HTTPException, Request, Security, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import AsyncConnection
 
+from brainops import access
 from brainops.apikeys import hash_key
 from brainops.settings import Settings, get_settings
+from pipelines.ies.uploads import OWNED_THIS_MONTH
 from serving.auth import TokenError, decode_access_token, looks_like_jwt
 from serving.middleware_limits import RateLimiter, retry_after_header
 
@@ -46,6 +48,12 @@ class Caller:
     user_id: int | None = None
     tier: str = "premium"
     via: str = "key"  # 'key' or 'token'
+    principal_id: int | None = None  # who owns what this caller makes: the user's principal key, else the key
+
+    @property
+    def reader(self) -> access.Reader:
+        """The caller as the read rules (brainops/access.py) see it."""
+        return access.Reader(self.principal_id if self.principal_id is not None else self.api_key_id, self.role)
 
     @property
     def owner(self) -> str:
@@ -60,14 +68,16 @@ def _unauthorized(detail: str) -> HTTPException:
 # last_used_at is refreshed at most once a minute, so reads do not turn into a write per request.
 # Principal rows (kind 'user') have no usable secret, and a disabled user's keys stop working too.
 KEY_LOOKUP = """WITH key AS (
-        SELECT k.api_key_id, k.name, k.role, k.user_id, coalesce(u.tier, k.tier) AS tier, k.last_used_at
+        SELECT k.api_key_id, k.name, k.role, k.user_id, coalesce(u.tier, k.tier) AS tier, k.last_used_at,
+               coalesce(p.api_key_id, k.api_key_id) AS principal_id
         FROM app.api_keys k LEFT JOIN app.users u ON u.user_id = k.user_id
+        LEFT JOIN app.api_keys p ON p.user_id = k.user_id AND p.kind = 'user'
         WHERE k.key_hash = %s AND k.revoked_at IS NULL AND k.kind = 'key' AND u.disabled_at IS NULL),
     touch AS (
         UPDATE app.api_keys SET last_used_at = now() FROM key
         WHERE app.api_keys.api_key_id = key.api_key_id
           AND (key.last_used_at IS NULL OR key.last_used_at < now() - interval '1 minute'))
-    SELECT api_key_id, name, role, user_id, tier FROM key"""
+    SELECT api_key_id, name, role, user_id, tier, principal_id FROM key"""
 USER_LOOKUP = """SELECT k.api_key_id, u.email, u.role, u.user_id, u.tier
     FROM app.users u JOIN app.api_keys k ON k.user_id = u.user_id AND k.kind = 'user'
     WHERE u.user_id = %s AND u.disabled_at IS NULL
@@ -85,12 +95,13 @@ async def _resolve(conn: AsyncConnection, secret: str, settings: Settings) -> Ca
         if row is None:
             raise _unauthorized("This login has been revoked or the account disabled: log in again at "
                                 "POST /api/v1/auth/token.")
-        return Caller(api_key_id=row[0], name=row[1], role=row[2], user_id=row[3], tier=row[4], via="token")
+        return Caller(api_key_id=row[0], name=row[1], role=row[2], user_id=row[3], tier=row[4], via="token",
+                      principal_id=row[0])
     cur = await conn.execute(KEY_LOOKUP, (hash_key(secret),))
     row = await cur.fetchone()
     if row is None:
         raise _unauthorized("Invalid or revoked API key.")
-    return Caller(api_key_id=row[0], name=row[1], role=row[2], user_id=row[3], tier=row[4])
+    return Caller(api_key_id=row[0], name=row[1], role=row[2], user_id=row[3], tier=row[4], principal_id=row[5])
 
 
 def rate_limit(request: Request, key: str) -> None:
@@ -106,13 +117,18 @@ def rate_limit(request: Request, key: str) -> None:
         )
 
 
+HeaderKey = Annotated[str | None, Security(api_key_header)]
+BearerKey = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+
+
 async def current_caller(
-    request: Request,
-    conn: DbDep,
-    settings: SettingsDep,
-    header_key: Annotated[str | None, Security(api_key_header)],
-    bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    request: Request, conn: DbDep, settings: SettingsDep, header_key: HeaderKey, bearer_key: BearerKey
 ) -> Caller:
+    return await authenticate(request, conn, settings, header_key, bearer_key)
+
+
+async def authenticate(request: Request, conn: AsyncConnection, settings: Settings, header_key: str | None,
+                       bearer_key: HTTPAuthorizationCredentials | None) -> Caller:
     secret = header_key or (bearer_key.credentials if bearer_key else None)
     if not secret:
         raise _unauthorized(
@@ -145,8 +161,8 @@ def require_roles(*roles: str):
     return check
 
 
-# Analytics (results, customers, search) and all IES documents: analysts and admins.
-AnalystCaller = Annotated[Caller, Depends(require_roles("admin", "analyst"))]
+# Analytics (results, customers) and all IES documents: staff (brainops/access.py).
+AnalystCaller = Annotated[Caller, Depends(require_roles(*access.STAFF_ROLES))]
 AdminCaller = Annotated[Caller, Depends(require_roles("admin"))]
 
 
@@ -167,17 +183,22 @@ def next_month_start(now: datetime) -> datetime:
     return datetime(year, month, 1, tzinfo=UTC)
 
 
-# Documents the owner was given this calendar month (UTC), by any of the owner's keys or the user's principal.
-QUOTA_USED = """SELECT count(*) FROM app.upload_readers r
-    WHERE r.api_key_id IN (SELECT k.api_key_id FROM app.api_keys k
-                           WHERE k.api_key_id = %(api_key_id)s OR k.user_id = %(user_id)s)
-      AND r.added_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"""
-
-
-async def enforce_ies_quota(conn: DbDep, caller: CurrentCaller, settings: SettingsDep) -> None:
-    """429 once the caller's tier has used its monthly IES uploads (checked before the file is received)."""
+async def enforce_ies_quota(conn: AsyncConnection, caller: Caller, settings: Settings) -> None:
+    """QuotaExceeded (429) once the caller's tier has used its monthly IES uploads."""
     limit = ies_quota(settings, caller.tier)
-    cur = await conn.execute(QUOTA_USED, {"api_key_id": caller.api_key_id, "user_id": caller.user_id})
+    cur = await conn.execute(OWNED_THIS_MONTH, (caller.reader.principal_id,))
     used = (await cur.fetchone())[0]
     if used >= limit:
         raise QuotaExceeded(limit=limit, used=used, resets_at=next_month_start(datetime.now(UTC)), tier=caller.tier)
+
+
+async def uploader(request: Request, settings: SettingsDep, header_key: HeaderKey, bearer_key: BearerKey) -> Caller:
+    """The caller of an upload, authenticated and within its quota, on a connection given back to the pool
+    before the body is read: a slow or stalled upload holds a socket, never one of the pool's connections."""
+    async with request.app.state.pool.connection() as conn:
+        caller = await authenticate(request, conn, settings, header_key, bearer_key)
+        await enforce_ies_quota(conn, caller, settings)
+    return caller
+
+
+Uploader = Annotated[Caller, Depends(uploader)]

@@ -55,7 +55,7 @@ def ies_extractions(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             # Per-document limits (IES_DOCUMENT_TIMEOUT_SECONDS, IES_MAX_PAGES), checked between pages and
             # stages: a document over them ends failed with that reason, and the worker moves on.
             deadline = Deadline.from_env()
-            result = extract_bytes(data, upload.source_file, deadline=deadline)
+            result = extract_bytes(data, upload.source_file, deadline=deadline, document_id=document_id)
             seconds = time.perf_counter() - started
         except Exception as exc:
             conn.rollback()

@@ -28,8 +28,8 @@ from pipelines.ies.xlsx_reader import read_xlsx
 from pipelines.llm import LlmClient, LlmError
 
 
-def document_id(data: bytes) -> str:
-    """Stable: the same bytes always give the same id, whatever the file is called."""
+def content_document_id(data: bytes) -> str:
+    """For a file read outside the upload flow (the CLI): the same bytes always give the same id."""
     return "ies_" + hashlib.sha256(data).hexdigest()[:16]
 
 
@@ -44,14 +44,16 @@ def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = Tr
 
 def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = None,
                   validate: bool = True, llm: LlmClient | None = AUTO,
-                  deadline: Deadline | None = None) -> dict[str, Any]:
+                  deadline: Deadline | None = None, document_id: str | None = None) -> dict[str, Any]:
     """`llm`: AUTO (from ANTHROPIC_API_KEY / OPENAI_API_KEY, calls recorded by pipelines.llm.recording's
     default sink), a client, or None for no LLM at all. `chain`: the label mappers (default: dictionary,
     embeddings, the LLM when there is one, keywords). `deadline`: the per-document time and page limits
-    (default: IES_DOCUMENT_TIMEOUT_SECONDS and IES_MAX_PAGES, from now); over them the result is failed."""
+    (default: IES_DOCUMENT_TIMEOUT_SECONDS and IES_MAX_PAGES, from now); over them the result is failed.
+    `document_id`: the uploaded document's id (each owner's copy has its own); default: one from the bytes."""
     deadline = deadline or Deadline.from_env()
     digest = hashlib.sha256(data).hexdigest()
-    out = contract.base_result(document_id=document_id(data), source_file=Path(source_file).name, sha256=digest)
+    out = contract.base_result(document_id=document_id or content_document_id(data),
+                               source_file=Path(source_file).name, sha256=digest)
     if llm is AUTO:
         from pipelines.llm import llm_from_env
 

@@ -10,9 +10,11 @@ The store (UPLOAD_DIR, else <data dir>/uploads):
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import secrets
 import tempfile
 import time
 import unicodedata
@@ -49,6 +51,23 @@ class TooLarge(UploadRejected):
 
 class Unsupported(UploadRejected):
     pass
+
+
+class StoreFull(OSError):
+    """The upload store's disk (or quota) is full: nothing was kept; the message says what to do."""
+
+
+# What a full disk looks like to a writer: no space, quota exhausted, or a file-size limit reached.
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def store_full_message() -> str:
+    return ("The upload store is out of disk space, so the statement was not kept: nothing was saved. "
+            "Try again later; operators: free space under UPLOAD_DIR.")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, StoreFull) or (isinstance(exc, OSError) and exc.errno in _DISK_FULL)
 
 
 def upload_dir() -> Path:
@@ -95,7 +114,6 @@ def sanitize_name(name: str | None, kind: str) -> str:
 @dataclass(frozen=True)
 class StoredFile:
     sha256: str
-    document_id: str
     kind: str
     size_bytes: int
     stored_path: str  # relative to the store root
@@ -135,23 +153,34 @@ class UploadStore:
         return path
 
     def put_temp(self, temp: Path, *, sha256: str, kind: str, size: int) -> StoredFile:
-        """Move a fully written temp file into the store (or drop it when that content is already there)."""
-        stored = StoredFile(sha256, document_id_of_sha(sha256), kind, size, self.relative(sha256, kind))
+        """Move a fully written temp file into the store (or drop it when that content is already there).
+        On any failure (a full disk included) the temp file is removed and the store is as it was."""
+        stored = StoredFile(sha256, kind, size, self.relative(sha256, kind))
         final = self.path(stored.stored_path)
-        if final.exists():
-            temp.unlink(missing_ok=True)
+        try:
+            if final.exists():
+                return stored
+            final.parent.mkdir(parents=True, exist_ok=True)
+            with open(temp, "rb") as f:
+                os.fsync(f.fileno())  # the bytes are on disk before the name points at them
+            os.replace(temp, final)
             return stored
-        final.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "rb") as f:
-            os.fsync(f.fileno())  # the bytes are on disk before the name points at them
-        os.replace(temp, final)
-        return stored
+        except OSError as exc:
+            raise (StoreFull(exc.errno, store_full_message()) if is_disk_full(exc) else exc) from exc
+        finally:
+            temp.unlink(missing_ok=True)
 
     def put_bytes(self, data: bytes, *, kind: str) -> StoredFile:
         sha256 = hashlib.sha256(data).hexdigest()
         fd, temp = self.new_temp()
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        except BaseException as exc:
+            temp.unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise StoreFull(exc.errno, store_full_message()) from exc  # type: ignore[attr-defined]
+            raise
         return self.put_temp(temp, sha256=sha256, kind=kind, size=len(data))
 
     def read(self, stored_path: str) -> bytes:
@@ -171,9 +200,10 @@ class UploadStore:
         return relative
 
 
-def document_id_of_sha(sha256: str) -> str:
-    """The id extract.document_id gives the same bytes (tests hold the two together)."""
-    return "ies_" + sha256[:16]
+def new_document_id() -> str:
+    """A fresh document id. Random, not derived from the content: two owners of the same bytes hold two
+    documents, and neither id says anything about the other's."""
+    return "ies_" + secrets.token_hex(8)
 
 
 # --- app.uploads ------------------------------------------------------------------------------------
@@ -188,7 +218,8 @@ class Upload:
     size_bytes: int
     stored_path: str
     received_via: str
-    api_key_id: int | None
+    api_key_id: int | None  # the key (or user principal) that sent it
+    owner_id: int | None  # the principal that owns the document (brainops/access.py); None: staff only
     status: str
     error: str | None
     run_id: str | None
@@ -201,41 +232,63 @@ class Recorded:
 
 
 UPLOAD_COLUMNS = ("upload_id, document_id, sha256, source_file, file_kind, size_bytes, stored_path, received_via, "
-                  "api_key_id, status, error, run_id")
-# A new upload, or nothing when those bytes are already a document (ON CONFLICT: concurrent twins are safe).
+                  "api_key_id, owner_id, status, error, run_id")
+# A new document, or nothing when this owner already has these bytes (ON CONFLICT: concurrent twins are safe).
+# Another owner's copy of the same bytes does not conflict: it is their document.
 INSERT_UPLOAD = f"""
     INSERT INTO app.uploads (document_id, sha256, source_file, file_kind, size_bytes, stored_path, received_via,
-                             api_key_id)
+                             api_key_id, owner_id)
     VALUES (%(document_id)s, %(sha256)s, %(source_file)s, %(file_kind)s, %(size_bytes)s, %(stored_path)s,
-            %(received_via)s, %(api_key_id)s)
-    ON CONFLICT (sha256) DO NOTHING
+            %(received_via)s, %(api_key_id)s, %(owner_id)s)
+    ON CONFLICT ON CONSTRAINT uploads_owner_content DO NOTHING
     RETURNING {UPLOAD_COLUMNS}"""
-SELECT_BY_SHA = f"SELECT {UPLOAD_COLUMNS} FROM app.uploads WHERE sha256 = %(sha256)s"
-ADD_READER = """INSERT INTO app.upload_readers (upload_id, api_key_id) VALUES (%s, %s)
-                ON CONFLICT DO NOTHING"""
+SELECT_OWN_COPY = (f"SELECT {UPLOAD_COLUMNS} FROM app.uploads "
+                   "WHERE sha256 = %(sha256)s AND owner_id IS NOT DISTINCT FROM %(owner_id)s")
 
 
-def upload_params(stored: StoredFile, *, source_file: str, received_via: str, api_key_id: int | None) -> dict:
-    return {"document_id": stored.document_id, "sha256": stored.sha256, "source_file": source_file,
+def upload_params(stored: StoredFile, *, source_file: str, received_via: str, api_key_id: int | None,
+                  owner_id: int | None) -> dict:
+    return {"document_id": new_document_id(), "sha256": stored.sha256, "source_file": source_file,
             "file_kind": stored.kind, "size_bytes": stored.size_bytes, "stored_path": stored.stored_path,
-            "received_via": received_via, "api_key_id": api_key_id}
+            "received_via": received_via, "api_key_id": api_key_id, "owner_id": owner_id}
 
 
 def record_upload(conn: psycopg.Connection, stored: StoredFile, *, source_file: str, received_via: str,
-                  api_key_id: int | None = None) -> Recorded:
-    """Record a stored file as an upload (committed by the caller); the same bytes again are a duplicate."""
-    params = upload_params(stored, source_file=source_file, received_via=received_via, api_key_id=api_key_id)
+                  api_key_id: int | None = None, owner_id: int | None = None) -> Recorded:
+    """Record a stored file as the owner's document (committed by the caller); the same owner sending the same
+    bytes again gets its existing document back (a duplicate). owner_id None: no applicant owns it (staff)."""
+    params = upload_params(stored, source_file=source_file, received_via=received_via, api_key_id=api_key_id,
+                           owner_id=owner_id)
     with conn.transaction(), conn.cursor(row_factory=class_row(Upload)) as cur:
         cur.execute(INSERT_UPLOAD, params)
         row = cur.fetchone()
         duplicate = row is None
         if duplicate:
-            cur.execute(SELECT_BY_SHA, params)
+            cur.execute(SELECT_OWN_COPY, params)
             row = cur.fetchone()
         assert row is not None
-        if api_key_id is not None:
-            cur.execute(ADD_READER, (row.upload_id, api_key_id))
     return Recorded(row, duplicate)
+
+
+async def record_upload_async(conn: psycopg.AsyncConnection, stored: StoredFile, *, source_file: str,
+                              received_via: str, api_key_id: int | None, owner_id: int | None) -> Recorded:
+    """record_upload on an async connection (the API's pool): the same statements."""
+    params = upload_params(stored, source_file=source_file, received_via=received_via, api_key_id=api_key_id,
+                           owner_id=owner_id)
+    async with conn.transaction(), conn.cursor(row_factory=class_row(Upload)) as cur:
+        await cur.execute(INSERT_UPLOAD, params)
+        row = await cur.fetchone()
+        duplicate = row is None
+        if duplicate:
+            await cur.execute(SELECT_OWN_COPY, params)
+            row = await cur.fetchone()
+        assert row is not None
+    return Recorded(row, duplicate)
+
+
+# Documents an owner received this calendar month (UTC): what the monthly IES quota counts.
+OWNED_THIS_MONTH = """SELECT count(*) FROM app.uploads
+    WHERE owner_id = %s AND received_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"""
 
 
 def upload_of(conn: psycopg.Connection, document_id: str) -> Upload | None:

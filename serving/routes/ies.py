@@ -1,10 +1,10 @@
 """Income & Expense Statements: upload (POST /api/v1/ies), status and contract, risk, list, and the
 spread report as XLSX or CSV.
 
-Uploads are stored content-addressed and recorded in app.uploads; the upload sensor runs the
-extraction (raw/ies_extractions, one partition per document) and refreshes the IES marts. A document
-is visible to the keys that uploaded it and to admins; to anyone else it does not exist (404, not 403,
-so ids do not leak).
+Uploads are stored content-addressed and recorded in app.uploads, one document per owner; the upload
+sensor runs the extraction (raw/ies_extractions, one partition per document) and refreshes the IES marts.
+Who may read a document is brainops/access.py's rule (its owner and staff); to anyone else it does not
+exist (404, not 403, so ids do not leak).
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from psycopg import AsyncConnection, sql
 from psycopg.rows import class_row, dict_row
 from pydantic import BaseModel
 from python_multipart.exceptions import MultipartParseError
 
+from brainops import access
 from pipelines.ies import uploads
 from serving import ies_reports
-from serving.deps import Caller, CurrentCaller, DbDep, enforce_ies_quota
+from serving.deps import Caller, CurrentCaller, DbDep, Uploader
 from serving.multipart_upload import NoFileField, NotMultipart, receive_file
 from serving.pagination import Page, next_url
 
@@ -104,11 +105,6 @@ class Risk(BaseModel):
 
 
 SUMMARY_COLUMNS = sql.SQL(", ").join(sql.Identifier("u", c) for c in DocumentSummary.model_fields)
-# The uploader (by this key, or any key or token of the same user), analysts and admins may read a document;
-# `%(admin)s` short-circuits the reader lookup.
-READABLE = sql.SQL("""(%(admin)s OR EXISTS (
-    SELECT 1 FROM app.upload_readers r WHERE r.upload_id = u.upload_id AND r.api_key_id IN (
-        SELECT k.api_key_id FROM app.api_keys k WHERE k.api_key_id = %(api_key_id)s OR k.user_id = %(user_id)s)))""")
 MULTIPART_BODY = {
     "requestBody": {
         "required": True,
@@ -121,21 +117,18 @@ MULTIPART_BODY = {
 }
 
 
-def _who(caller: Caller) -> dict[str, Any]:
-    return {"admin": caller.role in ("admin", "analyst"), "api_key_id": caller.api_key_id, "user_id": caller.user_id}
-
-
 def _not_found(document_id: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND,
                          f"No IES document {document_id!r} for this API key: check the id POST /api/v1/ies returned.")
 
 
 async def _summary(conn: AsyncConnection, caller: Caller, document_id: str) -> DocumentSummary:
+    readable, params = access.uploads_filter(caller.reader)
     async with conn.cursor(row_factory=class_row(DocumentSummary)) as cur:
         await cur.execute(
             sql.SQL("SELECT {} FROM app.uploads u WHERE u.document_id = %(document_id)s AND {}").format(
-                SUMMARY_COLUMNS, READABLE),
-            {"document_id": document_id, **_who(caller)},
+                SUMMARY_COLUMNS, readable),
+            {"document_id": document_id, **params},
         )
         row = await cur.fetchone()
     if row is None:
@@ -160,32 +153,19 @@ def _file_name(summary: DocumentSummary, suffix: str) -> str:
     return f"{stem}_spread.{suffix}"
 
 
-async def _record(conn: AsyncConnection, stored: uploads.StoredFile, *, source_file: str,
-                  api_key_id: int) -> uploads.Recorded:
-    """uploads.record_upload for the async pool (same SQL)."""
-    params = uploads.upload_params(stored, source_file=source_file, received_via="api", api_key_id=api_key_id)
-    async with conn.transaction(), conn.cursor(row_factory=class_row(uploads.Upload)) as cur:
-        await cur.execute(uploads.INSERT_UPLOAD, params)
-        row = await cur.fetchone()
-        duplicate = row is None
-        if duplicate:
-            await cur.execute(uploads.SELECT_BY_SHA, params)
-            row = await cur.fetchone()
-        assert row is not None
-        await cur.execute(uploads.ADD_READER, (row.upload_id, api_key_id))
-    return uploads.Recorded(row, duplicate)
-
-
 def _kind_of_file(path) -> str:
     with open(path, "rb") as f:
         return uploads.kind_of(f.read())
+
+
+def _store_full() -> HTTPException:
+    return HTTPException(status.HTTP_507_INSUFFICIENT_STORAGE, uploads.store_full_message())
 
 
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=UploadAccepted,
-    dependencies=[Depends(enforce_ies_quota)],
     summary="Upload a statement (PDF, XLSX or CSV)",
     openapi_extra=MULTIPART_BODY,
     responses={
@@ -193,12 +173,19 @@ def _kind_of_file(path) -> str:
         413: {"description": f"Larger than {uploads.MAX_UPLOAD_MB} MB."},
         415: {"description": "Not a PDF, XLSX or CSV (judged by content), or not multipart/form-data."},
         429: {"description": "The monthly IES quota of the caller's tier is used up: {limit, used, resets_at}."},
+        507: {"description": "The upload store is out of disk space: nothing was kept; try again later."},
     },
 )
-async def upload_statement(request: Request, response: Response, conn: DbDep, caller: CurrentCaller) -> UploadAccepted:
+async def upload_statement(request: Request, response: Response, caller: Uploader) -> UploadAccepted:
+    # No pool connection is held while the body streams in (see serving.deps.uploader): one is taken only
+    # to record the stored file.
     store = uploads.UploadStore()
     try:
         received = await receive_file(request, store=store, limit=uploads.MAX_UPLOAD_BYTES)
+    except OSError as exc:
+        if uploads.is_disk_full(exc):
+            raise _store_full() from None
+        raise
     except uploads.TooLarge as exc:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
     except NotMultipart as exc:
@@ -213,10 +200,15 @@ async def upload_statement(request: Request, response: Response, conn: DbDep, ca
     except uploads.Unsupported as exc:
         received.temp_path.unlink(missing_ok=True)
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(exc)) from None
-    stored = await run_in_threadpool(store.put_temp, received.temp_path, sha256=received.sha256, kind=kind,
-                                     size=received.size_bytes)
-    recorded = await _record(conn, stored, source_file=uploads.sanitize_name(received.filename, kind),
-                             api_key_id=caller.api_key_id)
+    try:
+        stored = await run_in_threadpool(store.put_temp, received.temp_path, sha256=received.sha256, kind=kind,
+                                         size=received.size_bytes)
+    except uploads.StoreFull:
+        raise _store_full() from None
+    async with request.app.state.pool.connection() as conn:
+        recorded = await uploads.record_upload_async(
+            conn, stored, source_file=uploads.sanitize_name(received.filename, kind), received_via="api",
+            api_key_id=caller.api_key_id, owner_id=caller.reader.principal_id)
     upload = recorded.upload
     status_url = str(request.url_for("get_statement", document_id=upload.document_id))
     response.headers["Location"] = status_url
@@ -235,8 +227,9 @@ async def list_statements(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[DocumentSummary]:
-    params = {**_who(caller), "status": status_filter.value if status_filter else None}
-    where = sql.SQL("WHERE {} AND (%(status)s::text IS NULL OR u.status = %(status)s)").format(READABLE)
+    readable, reader_params = access.uploads_filter(caller.reader)
+    params = {**reader_params, "status": status_filter.value if status_filter else None}
+    where = sql.SQL("WHERE {} AND (%(status)s::text IS NULL OR u.status = %(status)s)").format(readable)
     count = await conn.execute(sql.SQL("SELECT count(*) FROM app.uploads u {}").format(where), params)
     total = (await count.fetchone())[0]
     async with conn.cursor(row_factory=class_row(DocumentSummary)) as cur:

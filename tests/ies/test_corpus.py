@@ -159,9 +159,9 @@ def test_thousands_statements_are_multiplied(ies_cases: list[tuple[dict, dict]])
 
 
 def test_document_id_is_stable_from_the_bytes(ies_corpus, ies_cases) -> None:
-    from pipelines.ies.extract import document_id
+    from pipelines.ies.extract import content_document_id
 
     truth, result = ies_cases[0]
     data = (ies_corpus / "ies" / truth["file"]).read_bytes()
-    assert result["document_id"] == document_id(data) == "ies_" + result["sha256"][:16]
+    assert result["document_id"] == content_document_id(data) == "ies_" + result["sha256"][:16]
     assert result["source_file"] == truth["file"]

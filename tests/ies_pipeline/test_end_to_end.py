@@ -6,6 +6,7 @@ control, re-running one partition, and an unreadable upload."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import subprocess
@@ -25,7 +26,7 @@ from brainops.paths import DBT_PROJECT_DIR
 from brainops.warehouse.connection import dbt_env
 from pipelines.assets.ies import EXTRACTIONS_KEY
 from pipelines.ies.evaluation import canonical_values, score
-from pipelines.ies.extract import document_id, extract
+from pipelines.ies.extract import extract
 from pipelines.ies.result import validation_errors
 from pipelines.resources.dbt import dbt_executable
 from sensors import uploads as upload_sensor
@@ -52,6 +53,12 @@ class Flow:
     figures: dict[str, float] = field(default_factory=dict)
 
 
+def _document_of(url: str, sha256: str) -> str:
+    with psycopg.connect(url) as conn:
+        (document_id,) = conn.execute("SELECT document_id FROM app.uploads WHERE sha256 = %s", (sha256,)).fetchone()
+    return document_id
+
+
 @pytest.fixture(scope="module")
 def flow(pg_server: str, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flow]:
     from tests.conftest import _create_database, _drop_database
@@ -73,11 +80,11 @@ def flow(pg_server: str, sample_dir: Path, tmp_path_factory: pytest.TempPathFact
                 ids[fmt] = response.json()["document_id"]
             csv_path, _truth = statements["csv"]  # dropped into the landing dir
             (env.landing_dir / csv_path.name).write_bytes(csv_path.read_bytes())
-            ids["csv"] = document_id(csv_path.read_bytes())
             queued = {fmt: client.get(f"/api/v1/ies/{ids[fmt]}", headers=keys.h("admin")).json()
                       for fmt in ("pdf", "xlsx")}
 
-            first = tick(instance, url, None)
+            first = tick(instance, url, None)  # takes the landing dir's file in as an upload
+            ids["csv"] = _document_of(url, hashlib.sha256(csv_path.read_bytes()).hexdigest())
             extraction_runs = [run(instance, request, url) for request in first.run_requests]
             second = tick(instance, url, first.cursor)
             assert len(second.run_requests) == 1, second.run_requests
@@ -351,7 +358,7 @@ def test_bad_inputs_and_a_document_over_the_time_limit_fail_alone(flow: Flow, tm
     refused = {name for name, response in answers.items() if response.status_code == 415}
     assert refused == {"empty.pdf", "photo.pdf", "random.xlsx"}  # judged by content at the door
     failing = {name: data for name, (data, _status, _phrase) in bad.items() if name not in refused}
-    docs = {document_id(data): name for name, data in failing.items()}
+    docs = {answers[name].json()["document_id"]: name for name in failing}
 
     state = tick(flow.instance, flow.url, flow.cursor)
     assert sorted(r.partition_key for r in state.run_requests) == sorted(docs)
@@ -359,11 +366,13 @@ def test_bad_inputs_and_a_document_over_the_time_limit_fail_alone(flow: Flow, tm
         assert run(flow.instance, request, flow.url).success
     # A good statement, but the time limit is far too short for it.
     slow = small_statement_pdf(tmp_path / "slow.pdf")
-    assert upload(flow.client, flow.keys.h("applicant"), "slow.pdf", slow).status_code == 202
+    slow_upload = upload(flow.client, flow.keys.h("applicant"), "slow.pdf", slow)
+    assert slow_upload.status_code == 202
+    slow_id = slow_upload.json()["document_id"]
     monkeypatch.setenv("IES_DOCUMENT_TIMEOUT_SECONDS", "0.000001")
     state = tick(flow.instance, flow.url, state.cursor)
     (slow_request,) = [r for r in state.run_requests if r.partition_key]
-    assert slow_request.partition_key == document_id(slow)
+    assert slow_request.partition_key == slow_id
     assert run(flow.instance, slow_request, flow.url).success
     monkeypatch.delenv("IES_DOCUMENT_TIMEOUT_SECONDS")
     refreshes = [r for r in state.run_requests if not r.partition_key]
@@ -375,7 +384,7 @@ def test_bad_inputs_and_a_document_over_the_time_limit_fail_alone(flow: Flow, tm
     for doc, name in docs.items():
         body = flow.client.get(f"/api/v1/ies/{doc}", headers=flow.keys.h("applicant")).json()
         assert body["status"] == "failed" and bad[name][2] in body["error"], (name, body["error"])
-    body = flow.client.get(f"/api/v1/ies/{document_id(slow)}", headers=flow.keys.h("applicant")).json()
+    body = flow.client.get(f"/api/v1/ies/{slow_id}", headers=flow.keys.h("applicant")).json()
     assert body["status"] == "failed" and "IES_DOCUMENT_TIMEOUT_SECONDS" in body["error"]
     added = len(docs) + 1
     assert table_counts(flow.url) == {**before, "app.uploads": before["app.uploads"] + added,

@@ -4,6 +4,7 @@ GET /api/v1/ies/{id}/risk answers for them (admins: nobody's key uploaded them).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from brainops import cli
 from brainops.ies_cli import submit_sample_statements
-from pipelines.ies.extract import document_id
 from sensors import uploads as upload_sensor
 from serving.app import create_app
 from tests.ies_pipeline.conftest import IesEnv, make_keys, run, tick
@@ -27,14 +27,16 @@ def test_make_run_submits_the_sample_statements_once_and_their_risk_is_served(
     monkeypatch.setenv("BRAINOPS_SAMPLE_DIR", str(sample_dir))
     monkeypatch.setattr(upload_sensor, "SETTLE_SECONDS", 0)
     files = sorted(p for p in (sample_dir / "ies").iterdir() if p.is_file())
-    ids = {document_id(p.read_bytes()): p for p in files}
+    by_sha = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in files}
     assert len(files) >= 5
 
     cli._submit_sample_statements(url)  # what `brainops up` does before it starts the daemon
     assert submit_sample_statements(url, sample_dir) == (0, len(files))  # a second `make run` adds nothing
     with psycopg.connect(url) as conn:
-        recorded = conn.execute("SELECT document_id, received_via, api_key_id, status FROM app.uploads").fetchall()
-    assert sorted(recorded) == sorted((doc, "sample", None, "queued") for doc in ids)
+        recorded = conn.execute("SELECT sha256, received_via, api_key_id, owner_id, status FROM app.uploads").fetchall()
+        ids = {doc: by_sha[sha] for doc, sha in conn.execute("SELECT document_id, sha256 FROM app.uploads")}
+    # No applicant owns the sample's statements: staff read them (brainops/access.py).
+    assert sorted(recorded) == sorted((sha, "sample", None, None, "queued") for sha in by_sha)
     assert all(p.exists() for p in files)  # the sample keeps its files; the store has copies
 
     truths = {json.loads(t.read_text())["file"]: json.loads(t.read_text())

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pipelines.ies import uploads
-from pipelines.ies.extract import document_id
 from tests.ies_pipeline.conftest import IesEnv, Keys, sample_statements, upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -51,11 +50,6 @@ def test_names_are_sanitized(raw: str | None, kind: str, expected: str) -> None:
     assert uploads.sanitize_name(raw, kind) == expected
 
 
-def test_the_document_id_is_the_one_extraction_gives_the_same_bytes() -> None:
-    data = b"Line,2025\nRent,100\n"
-    assert uploads.document_id_of_sha(hashlib.sha256(data).hexdigest()) == document_id(data)
-
-
 def test_an_upload_is_stored_by_content_and_queued(
     api: TestClient, keys: Keys, ies_env: IesEnv, fresh_warehouse: str, sample_dir: Path
 ) -> None:
@@ -65,14 +59,16 @@ def test_an_upload_is_stored_by_content_and_queued(
     assert response.status_code == 202, response.text
     body = response.json()
     sha = hashlib.sha256(data).hexdigest()
-    assert body == {"document_id": document_id(data), "status": "queued", "duplicate": False,
+    doc = body["document_id"]
+    assert doc.startswith("ies_") and sha[:16] not in doc  # the id says nothing about the content
+    assert body == {"document_id": doc, "status": "queued", "duplicate": False,
                     "source_file": path.name, "file_kind": "xlsx",
-                    "status_url": f"http://testserver/api/v1/ies/{document_id(data)}"}
+                    "status_url": f"http://testserver/api/v1/ies/{doc}"}
     assert response.headers["location"] == body["status_url"]
     assert stored_files(ies_env) == [ies_env.upload_dir / "store" / sha[:2] / f"{sha}.xlsx"]
     assert stored_files(ies_env)[0].read_bytes() == data
     assert leftover_temp_files(ies_env) == []
-    assert uploads_rows(fresh_warehouse) == [(document_id(data), path.name, "xlsx", "api", "queued")]
+    assert uploads_rows(fresh_warehouse) == [(doc, path.name, "xlsx", "api", "queued")]
 
     status = api.get(body["status_url"], headers=keys.h("applicant")).json()
     assert status["status"] == "queued" and status["result"] is None  # no contract before the run
@@ -89,12 +85,16 @@ def test_a_duplicate_upload_returns_the_existing_document(
     assert again.json()["document_id"] == first.json()["document_id"]
     assert again.json()["source_file"] == path.name  # the document keeps its first name
     assert len(uploads_rows(fresh_warehouse)) == 1 and len(stored_files(ies_env)) == 1
-    # Another key sending the same bytes holds the file anyway: it may now read the document too.
+    # Another owner sending the same bytes gets a document of its own: nothing of the first one's
+    # (id, name, time) is revealed, and the first one's stays out of reach. The stored file is shared.
     doc = first.json()["document_id"]
+    other = upload(api, keys.h("other_applicant"), "mine.csv", path.read_bytes())
+    assert other.status_code == 202 and other.json()["duplicate"] is False
+    assert other.json()["document_id"] != doc and other.json()["source_file"] == "mine.csv"
     assert api.get(f"/api/v1/ies/{doc}", headers=keys.h("other_applicant")).status_code == 404
-    other = upload(api, keys.h("other_applicant"), path.name, path.read_bytes())
-    assert other.status_code == 200 and other.json()["duplicate"] is True
-    assert api.get(f"/api/v1/ies/{doc}", headers=keys.h("other_applicant")).status_code == 200
+    listed = api.get("/api/v1/ies", headers=keys.h("other_applicant")).json()["items"]
+    assert [d["document_id"] for d in listed] == [other.json()["document_id"]]
+    assert len(uploads_rows(fresh_warehouse)) == 2 and len(stored_files(ies_env)) == 1
 
 
 def test_the_type_is_judged_by_content_not_by_name(
