@@ -47,6 +47,7 @@ from rag_common import (
 )
 from search_quality import evaluate
 
+from brainops.access import STAFF_ONLY, STAFF_TOOL
 from brainops.apikeys import create_key
 from brainops.standins.runner import free_port
 from pipelines.rag.documents import CENTERPOINT_OPPORTUNITY, CENTERPOINT_PRODUCTION, NOTION, notion_pages
@@ -100,6 +101,8 @@ def synthetic_rows(
                 content_hash=text_hash,
                 metadata={"source": source, "title": title, "customer_id": customer, "url": None},
                 text=content,
+                visibility=STAFF_ONLY,
+                owner_id=None,
             )
         )
     return chunk_rows, vectors
@@ -128,22 +131,22 @@ def time_search_path(url: str, embedder: LocalEmbedder, asked: list[str], rng: n
     out = []
     with psycopg.connect(url, autocommit=True) as conn:
         for q in asked[:20]:
-            search(conn, embedder, q)  # warm caches and the prepared statement
+            search(conn, embedder, reader=STAFF_TOOL, query=q)  # warm caches and the prepared statement
         embed_t, total_t, sql_t, customer_t, source_t = [], [], [], [], []
         for q in asked:
             started = time.perf_counter()
             embedder.embed_query(q)
             embed_t.append(time.perf_counter() - started)
             started = time.perf_counter()
-            search(conn, embedder, q, k=10)
+            search(conn, embedder, reader=STAFF_TOOL, query=q, k=10)
             total_t.append(time.perf_counter() - started)
             sql_t.append(total_t[-1] - embed_t[-1])
             customer = str(10001 + int(rng.integers(0, 2000)))
             started = time.perf_counter()
-            search(conn, embedder, q, k=10, customer_id=customer)
+            search(conn, embedder, reader=STAFF_TOOL, query=q, k=10, customer_id=customer)
             customer_t.append(time.perf_counter() - started)
             started = time.perf_counter()
-            search(conn, embedder, q, k=10, source=CENTERPOINT_OPPORTUNITY)
+            search(conn, embedder, reader=STAFF_TOOL, query=q, k=10, source=CENTERPOINT_OPPORTUNITY)
             source_t.append(time.perf_counter() - started)
     out.append(latency("query embedding alone", embed_t))
     out.append(latency("hybrid search, embedding included", total_t))
@@ -209,7 +212,8 @@ def hnsw_recall(url: str, model: str, ids: list[str], matrix: np.ndarray, querie
 
             def request(query: np.ndarray, ef: int = ef) -> SearchRequest:
                 return SearchRequest(
-                    query="recall", model=model, embedding=query, k=10, mode=SearchMode.vector, candidates=10,
+                    query="recall", model=model, embedding=query, reader=STAFF_TOOL, k=10, mode=SearchMode.vector,
+                    candidates=10,
                     ef_search=ef,
                 )  # fmt: skip
 
@@ -235,7 +239,8 @@ def hnsw_recall(url: str, model: str, ids: list[str], matrix: np.ndarray, querie
 
 
 def uses_indexes(url: str, embedder: LocalEmbedder, query: str) -> str:
-    request = SearchRequest(query=query, model=embedder.model_name, embedding=embedder.embed_query(query))
+    request = SearchRequest(query=query, model=embedder.model_name, embedding=embedder.embed_query(query),
+                            reader=STAFF_TOOL)
     with psycopg.connect(url) as conn:
         conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (request.settings()[0],))
         plan = conn.execute(psycopg.sql.SQL("EXPLAIN ANALYZE ") + request.statement(), request.params()).fetchall()

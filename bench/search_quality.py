@@ -27,6 +27,7 @@ from rag_common import (
     questions,
 )
 
+from brainops.access import STAFF_TOOL
 from pipelines.rag.embedder import LocalEmbedder
 from pipelines.rag.search import SearchMode, SearchRequest, run_search
 
@@ -45,8 +46,8 @@ def evaluate(url: str, embedder: LocalEmbedder, asked: list[dict[str, str]], ef_
             misses: list[str] = []
             for q, vector in zip(asked, vectors, strict=True):
                 request = SearchRequest(
-                    query=q["question"], model=embedder.model_name, embedding=vector, k=10, mode=mode,
-                    ef_search=ef_search,
+                    query=q["question"], model=embedder.model_name, embedding=vector, reader=STAFF_TOOL, k=10,
+                    mode=mode, ef_search=ef_search,
                 )  # fmt: skip
                 started = time.perf_counter()
                 hits = run_search(conn, request)

@@ -1,12 +1,14 @@
-"""Retrieval for chat: the same hybrid search as /api/v1/search, then the whole text of the chunks it found
-(search returns snippets; the model needs the passages)."""
+"""Retrieval for chat: the same hybrid search as /api/v1/search, for the same reader and under the same read
+rules (brainops/access.py), then the whole text of the chunks it found (search returns snippets; the model
+needs the passages). What the reader may not read is never a candidate, so it is never sent to a model."""
 
 from __future__ import annotations
 
 import asyncio
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 
+from brainops import access
 from pipelines.chat.prompt import Passage
 from pipelines.rag.embedder import Embedder
 from pipelines.rag.search import (
@@ -25,6 +27,7 @@ async def retrieve(
     embedder: Embedder,
     query: str,
     *,
+    reader: access.Reader,
     k: int = DEFAULT_PASSAGES,
     source: str | None = None,
     customer_id: str | None = None,
@@ -39,6 +42,7 @@ async def retrieve(
         query=text,
         model=embedder.model_name,
         embedding=embedding,
+        reader=reader,
         k=k,
         source=source,
         customer_id=customer_id,
@@ -48,8 +52,10 @@ async def retrieve(
     hits = await run_search_async(conn, request)
     if not hits:
         return []
+    readable, params = access.chunks_filter(reader)  # again here: the rule holds for every statement
     cur = await conn.execute(
-        "SELECT chunk_id, content FROM rag.chunks WHERE chunk_id = ANY(%s)", ([hit.chunk_id for hit in hits],)
+        sql.SQL("SELECT chunk_id, content FROM rag.chunks WHERE chunk_id = ANY(%(ids)s){}").format(readable),
+        {"ids": [hit.chunk_id for hit in hits], **params},
     )
     contents = dict(await cur.fetchall())
     return [

@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from brainops import access
 from pipelines.rag.chunking import Chunk, chunk_markdown, chunk_plain
 
 NOTION = "notion"
@@ -35,6 +36,9 @@ class Document:
     customer_id: str | None = None
     updated_at: datetime | None = None
     document_id: str | None = None  # the source's own document id when it has one (IES); else source:source_id
+    # Who may retrieve its chunks (brainops/access.py): staff only unless the source says otherwise.
+    visibility: str = access.STAFF_ONLY
+    owner_id: int | None = None  # with visibility OWNER: the principal that owns it (None: nobody but staff)
 
     def chunks(self) -> list[Chunk]:
         return chunk_markdown(self.text) if self.markdown else chunk_plain(self.text)
@@ -160,12 +164,14 @@ def ies_documents(conn: psycopg.Connection) -> Iterator[Document]:
         return
     columns = ("document_id", "source_file", "entity_name", "statement_type", "currency", "periods", "totals",
                "warnings", "extracted_at")
+    # The owner comes from the upload record: an applicant's statement is theirs (and staff's) to retrieve.
     documents = [
-        dict(zip(columns, row, strict=True))
+        dict(zip((*columns, "owner_id"), row, strict=True))
         for row in conn.execute(
-            sql.SQL("SELECT {} FROM raw.ies_documents ORDER BY document_id").format(
-                sql.SQL(", ").join(map(sql.Identifier, columns))
-            )
+            sql.SQL(
+                """SELECT {}, u.owner_id FROM raw.ies_documents AS d
+                   LEFT JOIN app.uploads AS u USING (document_id) ORDER BY d.document_id"""
+            ).format(sql.SQL(", ").join(sql.Identifier("d", c) for c in columns))
         ).fetchall()
     ]
     items: dict[str, list[tuple[Any, ...]]] = {}
@@ -193,6 +199,8 @@ def ies_documents(conn: psycopg.Connection) -> Iterator[Document]:
             url=f"/api/v1/ies/{document_id}",
             updated_at=document["extracted_at"],
             document_id=document_id,
+            visibility=access.OWNER,
+            owner_id=document["owner_id"],
         )
 
 

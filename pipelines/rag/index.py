@@ -51,8 +51,11 @@ COPY_COLUMNS = (
     "embedding_model",
     "embedding",
     "metadata",
+    "visibility",
+    "owner_id",
 )
-COPY_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text", "text", "vector", "jsonb")
+COPY_TYPES = ("text", "text", "text", "int4", "text", "text", "text", "text", "text", "vector", "jsonb", "text",
+              "int8")
 
 # (stage, done, total): stage is "embedding"; called after every batch.
 IndexProgress = Callable[[str, int, int], None]
@@ -70,6 +73,13 @@ class ChunkRow:
     content_hash: str
     metadata: dict[str, Any]
     text: str  # what is embedded: title, heading path and content
+    visibility: str  # who may retrieve it (brainops/access.py)
+    owner_id: int | None
+
+    @property
+    def mutable(self) -> tuple[Any, ...]:
+        """What may change without re-embedding: position, title, metadata and who may read it."""
+        return (self.chunk_index, self.title, self.metadata, self.visibility, self.owner_id)
 
 
 @dataclass
@@ -80,7 +90,7 @@ class IndexResult:
     new: int = 0
     unchanged: int = 0
     deleted: int = 0
-    moved: int = 0  # unchanged text whose position, title or metadata changed: updated in place, not re-embedded
+    moved: int = 0  # unchanged text whose position, title, metadata or readers changed: updated, not re-embedded
     embedded: int = 0  # texts sent to the model (identical texts are embedded once)
     reused: int = 0  # new chunks whose vector was copied from an identical text already indexed
     embed_seconds: float = 0.0
@@ -130,6 +140,8 @@ def plan_chunks(documents: Iterable[Document], model: str) -> Iterator[ChunkRow]
                 content_hash=text_hash,
                 metadata=metadata,
                 text=text,
+                visibility=doc.visibility,
+                owner_id=doc.owner_id,
             )
 
 
@@ -221,14 +233,16 @@ def copy_chunks(conn: psycopg.Connection, rows: Sequence[ChunkRow], vectors: Seq
                     model,
                     vector,
                     Jsonb(row.metadata),
+                    row.visibility,
+                    row.owner_id,
                 )
             )
 
 
 def _existing(conn: psycopg.Connection, model: str, sources: Sequence[str]) -> dict[str, tuple[Any, ...]]:
-    """chunk_id -> what may change without re-embedding: (chunk_index, title, metadata)."""
+    """chunk_id -> what may change without re-embedding (ChunkRow.mutable)."""
     rows = conn.execute(
-        """SELECT chunk_id, chunk_index, title, metadata FROM rag.chunks
+        """SELECT chunk_id, chunk_index, title, metadata, visibility, owner_id FROM rag.chunks
            WHERE embedding_model = %s AND source = ANY(%s)""",
         (model, list(sources)),
     ).fetchall()
@@ -287,7 +301,7 @@ def index_documents(
         moved = [
             row
             for row in wanted
-            if row.chunk_id in existing and existing[row.chunk_id] != (row.chunk_index, row.title, row.metadata)
+            if row.chunk_id in existing and existing[row.chunk_id] != row.mutable
         ]
         result.new, result.deleted, result.moved = len(new_rows), len(stale), len(moved)
         result.unchanged = len(wanted) - len(new_rows)
@@ -313,8 +327,11 @@ def index_documents(
             if moved:
                 with conn.cursor() as cur:
                     cur.executemany(
-                        "UPDATE rag.chunks SET chunk_index = %s, title = %s, metadata = %s WHERE chunk_id = %s",
-                        [(row.chunk_index, row.title, Jsonb(row.metadata), row.chunk_id) for row in moved],
+                        """UPDATE rag.chunks SET chunk_index = %s, title = %s, metadata = %s, visibility = %s,
+                                                 owner_id = %s
+                           WHERE chunk_id = %s""",
+                        [(row.chunk_index, row.title, Jsonb(row.metadata), row.visibility, row.owner_id, row.chunk_id)
+                         for row in moved],
                     )
             if drop_other_models:
                 result.dropped_models = _drop_other_models(conn, model, sources)

@@ -15,6 +15,10 @@ _QUERY_CTE): OR over common words would rank a large part of the table per query
 `hnsw.ef_search` is set per query (SET LOCAL, via set_config) and `hnsw.iterative_scan` when filtering
 by customer, so a filter that rejects most neighbours still gets its candidates from the graph (for a
 customer with few chunks the planner may instead read them by the customer index, exactly).
+
+Every search is made for a reader (brainops/access.py): what the reader may not retrieve is filtered out
+inside both branches, before ranking, with the same condition. Applicants retrieve only their own chunks
+(read by the owner index); staff read everything.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import numpy as np
 import psycopg
 from psycopg import AsyncConnection, sql
 
+from brainops import access
 from pipelines.rag.documents import SOURCES
 from pipelines.rag.embedder import Embedder
 from pipelines.rag.vectors import to_text
@@ -175,24 +180,26 @@ ORDER BY f.position"""
 )
 
 
-@lru_cache(maxsize=64)
-def search_sql(model: str, mode: SearchMode, source: str | None, by_customer: bool) -> sql.Composed:
-    """The statement for one model, mode and set of filters (composed once, then reused)."""
+@lru_cache(maxsize=128)
+def search_sql(model: str, mode: SearchMode, source: str | None, by_customer: bool, staff: bool) -> sql.Composed:
+    """The statement for one model, mode, set of filters and kind of reader (composed once, then reused)."""
     if source is not None and source not in SOURCES:
         raise SearchError(f"Unknown source {source!r}: use one of {', '.join(SOURCES)}.")
-    by_customer_sql = sql.SQL(" AND metadata ->> 'customer_id' = %(customer_id)s" if by_customer else "")
+    # The same filters inside every branch: the customer asked for, and what this kind of reader may read.
+    filters_sql = sql.Composed([sql.SQL(" AND metadata ->> 'customer_id' = %(customer_id)s" if by_customer else ""),
+                                access.chunks_condition(staff=staff)])
     # The model is a literal, not a parameter: the planner must see it to pick the model's partial index.
     model_sql = sql.Literal(model)
     ctes = [_QUERY_CTE]
     if mode in (SearchMode.hybrid, SearchMode.vector):
         scans = [
-            _VECTOR_SCAN.format(model=model_sql, source=sql.Literal(name), filters=by_customer_sql)
+            _VECTOR_SCAN.format(model=model_sql, source=sql.Literal(name), filters=filters_sql)
             for name in ([source] if source else SOURCES)
         ]
         ctes.append(_VECTOR_CTE.format(scans=sql.SQL("\n      UNION ALL ").join(scans)))
     if mode in (SearchMode.hybrid, SearchMode.keyword):
         by_source_sql = sql.SQL(" AND source = %(source)s" if source else "")
-        ctes.append(_KEYWORD_CTE.format(model=model_sql, filters=sql.Composed([by_source_sql, by_customer_sql])))
+        ctes.append(_KEYWORD_CTE.format(model=model_sql, filters=sql.Composed([by_source_sql, filters_sql])))
     ctes.append(_FUSED[mode])
     return sql.SQL("WITH ") + sql.SQL(",\n").join(ctes) + sql.SQL("\n") + _RESULT
 
@@ -202,6 +209,7 @@ class SearchRequest:
     query: str
     model: str
     embedding: np.ndarray | None  # the query's vector; not needed in keyword mode
+    reader: access.Reader  # whose search: only what they may retrieve is a candidate
     k: int = DEFAULT_K
     source: str | None = None
     customer_id: str | None = None
@@ -211,7 +219,8 @@ class SearchRequest:
     keyword_rows: int = DEFAULT_KEYWORD_ROWS  # rows the selecting words may match, estimated
 
     def statement(self) -> sql.Composed:
-        return search_sql(self.model, SearchMode(self.mode), self.source, self.customer_id is not None)
+        return search_sql(self.model, SearchMode(self.mode), self.source, self.customer_id is not None,
+                          self.reader.is_staff)
 
     def params(self) -> dict[str, Any]:
         if self.embedding is None and self.mode != SearchMode.keyword:
@@ -226,12 +235,14 @@ class SearchRequest:
             "customer_id": self.customer_id,
             "headline": HEADLINE_OPTIONS,
             "keyword_rows": self.keyword_rows,
+            **access.chunks_params(self.reader),
         }
 
     def settings(self) -> tuple[str, str]:
         """(hnsw.ef_search, hnsw.iterative_scan) for this query; the graph returns at most ef_search rows."""
-        # A source has a graph of its own; a customer is a filter on the graph, which iterative scans serve.
-        filtered = self.customer_id is not None
+        # A source has a graph of its own; a customer or an owner is a filter on the graph, which iterative
+        # scans serve.
+        filtered = self.customer_id is not None or not self.reader.is_staff
         return str(max(self.ef_search, self.candidates, self.k)), "relaxed_order" if filtered else "off"
 
 
@@ -265,6 +276,7 @@ def search(
     embedder: Embedder,
     query: str,
     *,
+    reader: access.Reader,
     k: int = DEFAULT_K,
     source: str | None = None,
     customer_id: str | None = None,
@@ -279,6 +291,7 @@ def search(
         query=text,
         model=embedder.model_name,
         embedding=embedding,
+        reader=reader,
         k=k,
         source=source,
         customer_id=customer_id,

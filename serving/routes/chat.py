@@ -18,6 +18,7 @@ from psycopg import AsyncConnection
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
+from brainops import access
 from brainops.settings import get_settings
 from pipelines.chat.answer import AnswerStream, chat_llm
 from pipelines.chat.prompt import MAX_MESSAGE_CHARS, Passage, check_message, retrieval_query
@@ -46,13 +47,13 @@ def unprocessable(reason: str, field: str) -> HTTPException:
 
 
 async def passages_for(
-    conn: AsyncConnection, embedder: Embedder, question: str, history: list[ChatTurn]
+    conn: AsyncConnection, embedder: Embedder, question: str, history: list[ChatTurn], *, reader: access.Reader
 ) -> list[Passage]:
+    """The passages the reader may read that best answer the question (brainops/access.py decides which)."""
     settings = get_settings()
     query = retrieval_query(question, history, max_chars=MAX_QUERY_CHARS)
-    return await retrieve(
-        conn, embedder, query, candidates=settings.search_candidates, ef_search=settings.search_ef_search
-    )
+    return await retrieve(conn, embedder, query, reader=reader, candidates=settings.search_candidates,
+                          ef_search=settings.search_ef_search)
 
 
 def _event(name: str, data: dict[str, Any]) -> dict[str, str]:
@@ -75,7 +76,7 @@ async def chat(
         except SessionNotFound as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     session_id = body.session_id or uuid.uuid4()
-    passages = await passages_for(conn, embedder, question, history)
+    passages = await passages_for(conn, embedder, question, history, reader=caller.reader)
     pool = request.app.state.pool
 
     async def events() -> AsyncIterator[dict[str, str]]:

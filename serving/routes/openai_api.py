@@ -69,7 +69,7 @@ def _openai_usage(usage: dict[str, Any]) -> dict[str, int]:
 
 @router.post("/chat/completions", summary="OpenAI-compatible chat over the knowledge base")
 async def chat_completions(
-    body: CompletionRequest, request: Request, conn: DbDep, _caller: CurrentCaller, embedder: EmbedderDep
+    body: CompletionRequest, request: Request, conn: DbDep, caller: CurrentCaller, embedder: EmbedderDep
 ) -> Response:
     if body.messages[-1].role != "user":
         return _invalid("The last message must be the user's question.")
@@ -78,7 +78,7 @@ async def chat_completions(
     except ValueError as exc:
         return _invalid(str(exc))
     history = [ChatTurn(m.role, m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant") and m.text()]
-    passages = await passages_for(conn, embedder, question, history)
+    passages = await passages_for(conn, embedder, question, history, reader=caller.reader)
     citations = [p.citation() for p in passages]
     calls: list[LlmCall] = []
     answer = AnswerStream(question, passages, history, chat_llm(calls.append))

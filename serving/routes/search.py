@@ -1,4 +1,6 @@
-"""Hybrid search over the indexed chunks (rag.chunks, built by the rag/chunks asset)."""
+"""Hybrid search over the indexed chunks (rag.chunks, built by the rag/chunks asset), for every role: each
+caller finds only what the read rules (brainops/access.py) let it read — staff everything, an applicant
+its own statements."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pydantic import BaseModel
 from brainops.settings import get_settings
 from pipelines.rag.documents import SOURCES
 from pipelines.rag.search import MAX_K, MAX_QUERY_CHARS, SearchError, SearchMode, SearchRequest, run_search_async
-from serving.deps import AnalystCaller, DbDep
+from serving.deps import CurrentCaller, DbDep
 from serving.embedding import EmbedderDep
 
 router = APIRouter(prefix="/api/v1/search", tags=["search"])
@@ -55,7 +57,7 @@ def _unprocessable(reason: str, field: str) -> HTTPException:
 @router.get("", response_model=SearchResponse, summary="Search documents and notes")
 async def search_chunks(
     conn: DbDep,
-    _caller: AnalystCaller,
+    caller: CurrentCaller,
     embedder: EmbedderDep,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description='Words, "a phrase" or -excluded words.')],
     k: Annotated[int, Query(ge=1, le=MAX_K, description="How many results.")] = 10,
@@ -74,6 +76,7 @@ async def search_chunks(
         query=text,
         model=embedder.model_name,
         embedding=embedding,
+        reader=caller.reader,
         k=k,
         source=source.value if source else None,
         customer_id=customer_id,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from brainops.access import STAFF_TOOL
 from pipelines.rag.documents import CENTERPOINT_OPPORTUNITY, NOTION, Document
 from pipelines.rag.index import index_documents, index_name
 from pipelines.rag.search import SearchError, SearchMode, SearchRequest, run_search, search
@@ -54,7 +55,8 @@ def conn(pg_server: str) -> Iterator[psycopg.Connection]:
 
 
 def request(query: str, **kwargs) -> SearchRequest:
-    return SearchRequest(query=query, model=EMBEDDER.model_name, embedding=EMBEDDER.embed_query(query), **kwargs)
+    return SearchRequest(query=query, model=EMBEDDER.model_name, embedding=EMBEDDER.embed_query(query),
+                         reader=STAFF_TOOL, **kwargs)
 
 
 def test_hybrid_results_come_from_both_branches(conn: psycopg.Connection) -> None:
@@ -94,7 +96,8 @@ def test_vector_and_keyword_modes_run_one_branch(conn: psycopg.Connection) -> No
     assert all(h.keyword_rank is None and h.vector_rank for h in vector)
     assert vector[0].source_id == "4000001" and 0 < vector[0].score <= 1
     keyword = run_search(
-        conn, SearchRequest(query="skylight", model=EMBEDDER.model_name, embedding=None, mode=SearchMode.keyword)
+        conn, SearchRequest(query="skylight", model=EMBEDDER.model_name, embedding=None, reader=STAFF_TOOL,
+                            mode=SearchMode.keyword)
     )
     assert [h.source_id for h in keyword] == ["4000001"] and keyword[0].vector_rank is None
 
@@ -148,12 +151,12 @@ def test_the_vector_branch_can_use_the_models_hnsw_index(conn: psycopg.Connectio
 
 def test_bad_requests_are_refused_with_a_reason(conn: psycopg.Connection) -> None:
     with pytest.raises(SearchError, match="empty"):
-        search(conn, EMBEDDER, "   ")
+        search(conn, EMBEDDER, reader=STAFF_TOOL, query="   ")
     with pytest.raises(SearchError, match="500 or fewer"):
-        search(conn, EMBEDDER, "x" * 501)
+        search(conn, EMBEDDER, reader=STAFF_TOOL, query="x" * 501)
     with pytest.raises(SearchError, match="between 1 and 50"):
-        search(conn, EMBEDDER, "leak", k=51)
+        search(conn, EMBEDDER, reader=STAFF_TOOL, query="leak", k=51)
     with pytest.raises(SearchError, match="Unknown source 'slack'"):
-        search(conn, EMBEDDER, "leak", source="slack")
+        search(conn, EMBEDDER, reader=STAFF_TOOL, query="leak", source="slack")
     with pytest.raises(SearchError, match="needs the query's embedding"):
-        run_search(conn, SearchRequest(query="leak", model="m", embedding=None))
+        run_search(conn, SearchRequest(query="leak", model="m", embedding=None, reader=STAFF_TOOL))
