@@ -7,14 +7,13 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Accepted only in development: the app refuses to start with it anywhere else (serving/auth.py).
-DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-for-anything-real"
+from brainops.local_secrets import stored_secret
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    # APP_ENV (or ENVIRONMENT): development, staging or production; outside development default secrets are refused.
+    # APP_ENV (or ENVIRONMENT): development, staging or production; outside development short secrets are refused.
     environment: str = Field("development", validation_alias=AliasChoices("APP_ENV", "ENVIRONMENT"))
     database_url: str | None = None
 
@@ -52,7 +51,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     api_pool_max_size: int = 10
     # Identity, limits and observability of the API (serving/auth.py, serving/middleware.py, serving/metrics.py).
-    jwt_secret: str = DEV_JWT_SECRET
+    # Unset (or empty): a random secret generated once into <data dir>/secrets/jwt_secret; read it through
+    # jwt_signing_secret(), never this field, so every process (API workers, CLI) agrees.
+    jwt_secret: str | None = None
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 14 * 86400
     ies_quota_free: int = 5
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576  # every route but the IES upload, which has its own limit
     cors_origins: str = ""  # comma-separated allow-list; empty: no cross-origin access
     metrics_require_key: bool = False
+
+    def jwt_signing_secret(self) -> str:
+        """JWT_SECRET as set, else the generated one kept in the data directory (brainops/local_secrets.py)."""
+        return self.jwt_secret or stored_secret("jwt_secret", "JWT_SECRET")
 
 
 @lru_cache

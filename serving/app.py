@@ -61,7 +61,7 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def create_app(database_url: str | None = None) -> FastAPI:
     settings = get_settings()
-    check_secrets(settings)  # outside development: refuse a default or short JWT_SECRET before serving anything
+    check_secrets(settings)  # a short JWT_SECRET outside development, or no secret at all: stop before serving
     configure_logging()
 
     @asynccontextmanager

@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from psycopg import AsyncConnection
 
 from brainops.apikeys import hash_key
-from brainops.settings import DEV_JWT_SECRET, Settings
+from brainops.settings import Settings
 from brainops.users import SELECT_LOGIN, User, verify_password
 
 ALGORITHM = "HS256"
@@ -28,7 +28,7 @@ REFRESH_PREFIX = "rt_"
 
 
 class InsecureSecret(RuntimeError):
-    """Raised at startup outside development when JWT_SECRET is the default or too short."""
+    """Raised at startup outside development when JWT_SECRET is set but too short."""
 
 
 class TokenError(Exception):
@@ -36,15 +36,16 @@ class TokenError(Exception):
 
 
 def check_secrets(settings: Settings) -> None:
-    if settings.environment == "development":
-        return
-    how = ("Set JWT_SECRET to at least 32 random bytes, e.g. the output of "
-           "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.")
-    if settings.jwt_secret == DEV_JWT_SECRET:
-        raise InsecureSecret(f"APP_ENV is {settings.environment!r} but JWT_SECRET is the development default. {how}")
-    if len(settings.jwt_secret.encode()) < MIN_SECRET_BYTES:
-        raise InsecureSecret(f"APP_ENV is {settings.environment!r} but JWT_SECRET is shorter than "
-                             f"{MIN_SECRET_BYTES} bytes. {how}")
+    """At startup: a JWT_SECRET that is set must be long enough outside development; an unset one is generated
+    into the data directory now (every worker ends with the same one), so a data directory that cannot hold it
+    stops startup (SecretFileError, saying what to do) rather than the first login."""
+    if settings.jwt_secret and settings.environment != "development" \
+            and len(settings.jwt_secret.encode()) < MIN_SECRET_BYTES:
+        raise InsecureSecret(
+            f"APP_ENV is {settings.environment!r} but JWT_SECRET is shorter than {MIN_SECRET_BYTES} bytes. Set it "
+            "to at least 32 random bytes, e.g. the output of `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`, or unset it to use a secret generated in the data directory.")
+    settings.jwt_signing_secret()
 
 
 def looks_like_jwt(credential: str) -> bool:
@@ -61,13 +62,13 @@ def issue_access_token(user: User, family_id: str, settings: Settings, *, now: f
     issued = int(now if now is not None else time.time())
     claims = {"sub": str(user.user_id), "role": user.role, "sid": family_id, "typ": "access", "iss": ISSUER,
               "iat": issued, "exp": issued + settings.access_token_ttl_seconds, "jti": secrets.token_hex(8)}
-    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+    return jwt.encode(claims, settings.jwt_signing_secret(), algorithm=ALGORITHM)
 
 
 def decode_access_token(token: str, settings: Settings) -> AccessClaims:
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, settings.jwt_secret, algorithms=[ALGORITHM], issuer=ISSUER,
+            token, settings.jwt_signing_secret(), algorithms=[ALGORITHM], issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "sid", "typ"]},
         )
     except jwt.ExpiredSignatureError:

@@ -1,5 +1,9 @@
 """The spread report of one IES document: the chart-of-accounts lines by period, then the ratios, each
-row with its source; as CSV, or as an XLSX workbook with a second sheet for the risk score."""
+row with its source; as CSV, or as an XLSX workbook with a second sheet for the risk score.
+
+Entity names, labels and sources come from the uploaded statement: every text cell goes through
+brainops.exports.neutralise, and in the workbook is typed as a string, so none can become a formula.
+The report writes no formulas of its own: ratios are computed by dbt and written as numbers."""
 
 from __future__ import annotations
 
@@ -11,8 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from brainops.exports import neutralise, neutralise_row
 
 # (column in analytics.ies_ratios, row label, how it is computed, Excel number format)
 RATIOS = (
@@ -71,11 +79,27 @@ def build_report(document: dict[str, Any], spreads: Sequence[dict[str, Any]], ra
 def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["kind", "key", "line", *[key for key, _label in report.periods], "source"])
+    writer.writerow(neutralise_row(["kind", "key", "line", *[key for key, _label in report.periods], "source"]))
     for row in report.rows:
         values = [row.values.get(key) for key, _label in report.periods]
-        writer.writerow([row.kind, row.key, row.label, *["" if v is None else v for v in values], row.source])
+        writer.writerow(neutralise_row([row.kind, row.key, row.label, *["" if v is None else v for v in values],
+                                        row.source]))
     return out.getvalue()
+
+
+def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
+    """sheet.append, with text neutralised and typed as a string: openpyxl would otherwise take any str
+    starting with '=' for a formula (and '#N/A' and the like for error values). Control characters XLSX
+    cannot hold (a stray BEL in a label) are dropped rather than failing the whole download."""
+    cells: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = Cell(sheet, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
+            cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(value)
+    sheet.append(cells)
 
 
 def to_xlsx(report: Report) -> bytes:
@@ -83,26 +107,26 @@ def to_xlsx(report: Report) -> bytes:
     sheet = workbook.active
     sheet.title = "Spread"
     doc = report.document
-    sheet.append([doc.get("entity_name") or doc.get("source_file")])
+    _append(sheet, [doc.get("entity_name") or doc.get("source_file")])
     sheet["A1"].font = Font(bold=True, size=13)
     for label, value in (("Document", doc.get("document_id")), ("File", doc.get("source_file")),
                          ("Statement", doc.get("statement_type")), ("Status", doc.get("status"))):
-        sheet.append([label, value])
-    sheet.append([])
+        _append(sheet, [label, value])
+    _append(sheet, [])
     header = ["Line", "Key", *[label for _key, label in report.periods], "Source"]
-    sheet.append(header)
+    _append(sheet, header)
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     first_ratio = True
     for row in report.rows:
         if row.kind == "ratio" and first_ratio:
-            sheet.append([])
-            sheet.append(["Ratios"])
+            _append(sheet, [])
+            _append(sheet, ["Ratios"])
             sheet.cell(sheet.max_row, 1).font = Font(bold=True)
             first_ratio = False
         values = [row.values.get(key) for key, _label in report.periods]
-        sheet.append([row.label, row.key, *[None if v is None else float(v) for v in values], row.source])
+        _append(sheet, [row.label, row.key, *[None if v is None else float(v) for v in values], row.source])
         for offset in range(len(values)):
             sheet.cell(sheet.max_row, 3 + offset).number_format = row.number_format
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
@@ -120,15 +144,15 @@ def to_xlsx(report: Report) -> bytes:
 
 def _risk_sheet(workbook: Workbook, risk: dict[str, Any]) -> None:
     sheet = workbook.create_sheet("Risk")
-    sheet.append(["Score", risk["score"]])
-    sheet.append(["Grade", risk["grade"]])
-    sheet.append(["Scored on period", risk.get("anchor_period_key")])
-    sheet.append([])
-    sheet.append(["Flag", "Severity", "Points", "Reason", "Recommendation"])
+    _append(sheet, ["Score", risk["score"]])
+    _append(sheet, ["Grade", risk["grade"]])
+    _append(sheet, ["Scored on period", risk.get("anchor_period_key")])
+    _append(sheet, [])
+    _append(sheet, ["Flag", "Severity", "Points", "Reason", "Recommendation"])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for flag in risk["flags"]:
-        sheet.append([flag["flag"], flag["severity"], flag["points"], flag["reason"], flag["recommendation"]])
+        _append(sheet, [flag["flag"], flag["severity"], flag["points"], flag["reason"], flag["recommendation"]])
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for column, width in zip("ABCDE", (22, 10, 8, 70, 60), strict=True):

