@@ -2,7 +2,7 @@
 
 Amounts are kept as integers in the statement's printed unit (thousands when it says "in
 thousands", and hundredths when it prints cents), so printed totals tie out exactly; the truth
-converts them to full currency units. Signs follow shared/contracts/ies_chart_of_accounts.md: a
+converts them to full currency units. Signs follow pipelines/ies/contract/ies_chart_of_accounts.md: a
 row's `values` are signed by the chart's convention, and `display_sign` says how it is printed.
 """
 

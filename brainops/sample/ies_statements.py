@@ -4,7 +4,7 @@ roofing contractors' P&Ls as PDF (text layer, or scanned images), XLSX and CSV, 
 Outputs under out_dir:
 - ies/<file>: the statements, named the way applicants name them (Maple_Court_Apartments_T12_2026.pdf).
 - truth/ies/<file>.json: what an extractor should find (see `truth`), with canonical keys and signs
-  from shared/contracts/ies_chart_of_accounts.md and amounts in full currency units.
+  from pipelines/ies/contract/ies_chart_of_accounts.md and amounts in full currency units.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The chart of accounts (shared/contracts/ies_chart_of_accounts.md) as data: keys, their sections,
+"""The chart of accounts (pipelines/ies/contract/ies_chart_of_accounts.md) as data: keys, their sections,
 which are totals, and the curated wording accountants use for each (already normalised, see labels.normalize)."""
 
 from __future__ import annotations

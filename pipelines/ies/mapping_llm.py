@@ -26,7 +26,7 @@ LABEL_PURPOSE = "ies_label_mapping"
 EXTRACTION_PURPOSE = "ies_full_extraction"
 MAX_CONFIDENCE = 0.85  # below the dictionary's 0.9+: an LLM mapping is a good guess, not a curated fact
 
-# shared/contracts/ies_chart_of_accounts.md, as the model needs it
+# pipelines/ies/contract/ies_chart_of_accounts.md, as the model needs it
 MEANINGS: dict[str, str] = {
     "gross_potential_rent": "scheduled rent at full occupancy",
     "vacancy_credit_loss": "vacancy, credit loss, bad debt (a deduction from income)",

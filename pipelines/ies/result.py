@@ -1,4 +1,4 @@
-"""The contract JSON (shared/contracts/ies_result.schema.json): assembling it, judging its status,
+"""The contract JSON (pipelines/ies/contract/ies_result.schema.json): assembling it, judging its status,
 and validating it against the schema."""
 
 from __future__ import annotations
@@ -10,19 +10,15 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from brainops.paths import PROJECT_ROOT
-
 LOW_CONFIDENCE = 0.5
 
 
+CONTRACT_DIR = Path(__file__).parent / "contract"
+
+
 def schema_path() -> Path:
-    """The shared contract: shared/ sits beside the checkout (and inside it in some deployments)."""
-    for candidate in (PROJECT_ROOT.parent / "shared", PROJECT_ROOT / "shared"):
-        path = candidate / "contracts" / "ies_result.schema.json"
-        if path.exists():
-            return path
-    raise FileNotFoundError("shared/contracts/ies_result.schema.json was not found beside the project; "
-                            "check out the shared folder next to it.")
+    """The contract's JSON Schema, shipped with the package (vendored from the team's shared contracts)."""
+    return CONTRACT_DIR / "ies_result.schema.json"
 
 
 @cache

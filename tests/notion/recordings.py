@@ -13,7 +13,7 @@ import yaml
 
 from brainops.paths import PROJECT_ROOT
 
-FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures" / "notion"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "notion"
 
 
 @dataclass

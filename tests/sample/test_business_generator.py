@@ -22,7 +22,7 @@ from brainops.sample.generate import AS_OF, CENTERPOINT_RESOURCES, STRIPE_OBJECT
 
 SCALE = 0.05
 OTHER_PARTS = ("brainops.sample.notion_kb", "brainops.sample.ies_statements")
-FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures" / "stripe" / "fixtures3.json"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "stripe" / "fixtures3.json"
 AS_OF_TS = int(AS_OF.timestamp())
 
 # Stripe file -> the fixtures3.json example whose top-level keys its objects must carry.
@@ -421,7 +421,6 @@ def test_payouts_sweep_the_available_balance(sample: Sample) -> None:
         assert t["status"] == ("available" if t["available_on"] <= AS_OF_TS else "pending")
 
 
-@pytest.mark.skipif(not FIXTURES.exists(), reason="shared Stripe fixtures not present")
 def test_stripe_objects_have_the_fixture_top_level_keys(sample: Sample) -> None:
     fixtures = json.loads(FIXTURES.read_text())["resources"]
 

@@ -15,7 +15,7 @@ from brainops.sample.notion_blocks import iter_blocks, page_text
 from brainops.sample.notion_kb import generate_notion
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
-FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures" / "notion"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "notion"
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -37,8 +37,6 @@ def pages(kb: Path) -> list[dict]:
 
 def recorded_objects() -> list[dict]:
     """Every JSON object in the recorded response bodies."""
-    if not FIXTURES.is_dir():
-        pytest.skip("shared/fixtures/notion is not beside the project")
     found = []
     for cassette in sorted(FIXTURES.glob("test_*.yaml")):
         for interaction in yaml.safe_load(cassette.read_text())["interactions"]:

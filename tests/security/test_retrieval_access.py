@@ -275,8 +275,8 @@ def test_a_document_changing_hands_moves_its_chunks_without_re_embedding(world: 
         assert result.embedded == 0 and result.moved > 0
         owners = conn.execute("SELECT DISTINCT owner_id FROM rag.chunks WHERE source_id = %s", (sample_doc,)).fetchall()
         assert owners == [(b_principal,)]
-        assert sorted(conn.execute("SELECT chunk_id, embedding::text FROM rag.chunks WHERE source = 'ies'").fetchall()) \
-            == sorted(before)
+        after = conn.execute("SELECT chunk_id, embedding::text FROM rag.chunks WHERE source = 'ies'").fetchall()
+        assert sorted(after) == sorted(before)
         conn.execute("UPDATE app.uploads SET owner_id = NULL WHERE document_id = %s", (sample_doc,))
         index_documents(conn, list(READERS["ies"](conn)), embedder, sources=["ies"])
         conn.commit()

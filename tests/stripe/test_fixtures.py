@@ -24,7 +24,7 @@ from pipelines.stripe.client import StripeApi
 from pipelines.stripe.sync import sync_object
 from tests.stripe.conftest import TEST_KEY
 
-FIXTURES = Path("/work/shared/fixtures/stripe/fixtures3.json")
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "stripe" / "fixtures3.json"
 
 
 def fixture_objects() -> dict[str, list[dict[str, Any]]]:
