@@ -50,6 +50,19 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     api_pool_max_size: int = 10
+    # Outages: the longest a request waits for a pooled connection, and libpq's connect timeout (whole seconds,
+    # at least 2); past them the request gets a JSON 503 with Retry-After instead of hanging (serving/db.py).
+    api_pool_timeout_seconds: float = 1.5
+    api_db_connect_timeout_seconds: int = 3
+    # Slow clients (serving/server.py): request headers must arrive within this, the gap between body chunks may
+    # not exceed that, and an idle keep-alive connection is closed after the last.
+    api_header_timeout_seconds: float = 10
+    api_body_idle_timeout_seconds: float = 30
+    api_keepalive_timeout_seconds: float = 5
+    # Hosts the API answers to (the Host header; "*" for any), and the base of every absolute URL it sends back
+    # (Location, status_url, next); default http://127.0.0.1:<API_PORT>.
+    allowed_hosts: str = "127.0.0.1,localhost,testserver"
+    public_url: str | None = None
     # Identity, limits and observability of the API (serving/auth.py, serving/middleware.py, serving/metrics.py).
     # Unset (or empty): a random secret generated once into <data dir>/secrets/jwt_secret; read it through
     # jwt_signing_secret(), never this field, so every process (API workers, CLI) agrees.

@@ -18,6 +18,7 @@ from fastapi import Depends, HTTPException, Request, status
 
 from brainops.settings import Settings
 from pipelines.rag.embedder import Embedder, make_embedder
+from serving.logging_json import adopt_transformers_logging
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class LazyEmbedder:
         with self._lock:
             if self._embedder is None and self._error is None:
                 try:
+                    if self.provider.strip().lower() == "local":
+                        adopt_transformers_logging()  # its warnings as JSON lines like every other log line
                     embedder = make_embedder(self.provider, openai_api_key=self._openai_api_key, threads=self._threads)
                     load = getattr(embedder, "load", None)
                     if load is not None:

@@ -4,9 +4,10 @@ Setting up a subscription (once per integration):
 1. Deploy the API where Notion can reach it, then in the integration's settings
    (https://www.notion.so/profile/integrations → your integration → Webhooks) create a subscription
    with the URL `https://<your host>/webhooks/notion` and the event types to send.
-2. Notion POSTs `{"verification_token": "secret_..."}` here. This route answers 200 and logs the token
-   (logger `serving.routes.notion_webhooks`, level WARNING): copy it from the API's log
-   (`docker compose logs api | grep verification_token`, or the terminal of `brainops up`).
+2. Notion POSTs `{"verification_token": "secret_..."}` here. This route answers 200 and logs the token as the
+   `verification_token` field of a JSON log line (logger `serving.routes.notion_webhooks`, level WARNING):
+   copy it from the API's log (`docker compose logs api | grep verification_token`, or the terminal of
+   `brainops up`).
 3. Paste it into Notion's "Verify subscription" dialog, and set it as NOTION_WEBHOOK_SECRET for the
    API: Notion signs every later event with that same token.
 
@@ -59,10 +60,12 @@ async def notion_webhook(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "The body is not a JSON object: Notion sends event objects.")
 
     if "verification_token" in body and "type" not in body:
+        # The token is a field of the JSON log line, never part of the message: it comes from an unauthenticated
+        # request, and formatted into text it could forge log lines.
         log.warning(
-            "Notion webhook verification_token=%s — paste it into the integration's Webhooks tab "
-            "(Verify subscription) and set it as NOTION_WEBHOOK_SECRET.",
-            body["verification_token"],
+            "Notion webhook verification token received: paste its verification_token into the integration's "
+            "Webhooks tab (Verify subscription) and set it as NOTION_WEBHOOK_SECRET.",
+            extra={"verification_token": body["verification_token"]},
         )
         return {"status": "verification token received: copy it from the API log into Notion"}
 
