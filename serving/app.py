@@ -20,6 +20,7 @@ from serving.auth import check_secrets
 from serving.db import make_pool
 from serving.deps import QuotaExceeded
 from serving.embedding import embedder_for
+from serving.hosts import TrustedHosts, allowed_hosts
 from serving.logging_json import configure_logging
 from serving.middleware import Observability
 from serving.middleware_limits import BodySizeLimit, RateLimiter
@@ -48,7 +49,7 @@ def _error(description: str) -> dict[str, Any]:
 
 # Answers any route may give, documented once so clients (and the schemathesis run) know their shape.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _error("The request could not be parsed."),
+    400: _error("The request could not be parsed, or its Host header is not one of ALLOWED_HOSTS."),
     401: _error("Missing, invalid, expired or revoked credentials."),
     403: _error("The credentials' role may not use this route."),
     404: _error("Not found, or not yours (the same answer, so ids do not leak)."),
@@ -93,6 +94,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
                            expose_headers=["X-Request-ID", "Retry-After", "Location"], max_age=600)
+    app.add_middleware(TrustedHosts, hosts=allowed_hosts(settings.allowed_hosts))
     app.add_middleware(Observability)
     for module in (health, metrics, auth, admin, customers, results, ies, search, chat, openai_api, stripe_webhooks,
                    notion_webhooks):

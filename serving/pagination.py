@@ -7,6 +7,8 @@ from typing import Generic, TypeVar
 from fastapi import Request
 from pydantic import BaseModel
 
+from serving.urls import this_url
+
 T = TypeVar("T")
 
 
@@ -19,4 +21,4 @@ class Page(BaseModel, Generic[T]):
 def next_url(request: Request, *, offset: int, limit: int, total: int) -> str | None:
     if offset + limit >= total:
         return None
-    return str(request.url.include_query_params(offset=offset + limit, limit=limit))
+    return this_url(request, offset=offset + limit, limit=limit)

@@ -27,6 +27,7 @@ from serving import ies_reports
 from serving.deps import Caller, CurrentCaller, DbDep, Uploader
 from serving.multipart_upload import NoFileField, NotMultipart, receive_file
 from serving.pagination import Page, next_url
+from serving.urls import url_for
 
 router = APIRouter(prefix="/api/v1/ies", tags=["ies"])
 
@@ -210,7 +211,7 @@ async def upload_statement(request: Request, response: Response, caller: Uploade
             conn, stored, source_file=uploads.sanitize_name(received.filename, kind), received_via="api",
             api_key_id=caller.api_key_id, owner_id=caller.reader.principal_id)
     upload = recorded.upload
-    status_url = str(request.url_for("get_statement", document_id=upload.document_id))
+    status_url = url_for(request, "get_statement", document_id=upload.document_id)
     response.headers["Location"] = status_url
     if recorded.duplicate:
         response.status_code = status.HTTP_200_OK
@@ -253,7 +254,7 @@ async def get_statement(request: Request, document_id: DocumentId, conn: DbDep, 
         result = row[0] if row else None
 
     def url(name: str) -> str:
-        return str(request.url_for(name, document_id=document_id))
+        return url_for(request, name, document_id=document_id)
 
     return Document(**summary.model_dump(), status_url=url("get_statement"), risk_url=url("get_risk"),
                     report_xlsx_url=url("get_report_xlsx"), report_csv_url=url("get_report_csv"), result=result)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pipelines.ies import uploads
+from serving.urls import public_base
 from tests.ies_pipeline.conftest import IesEnv, Keys, sample_statements, upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -63,7 +64,7 @@ def test_an_upload_is_stored_by_content_and_queued(
     assert doc.startswith("ies_") and sha[:16] not in doc  # the id says nothing about the content
     assert body == {"document_id": doc, "status": "queued", "duplicate": False,
                     "source_file": path.name, "file_kind": "xlsx",
-                    "status_url": f"http://testserver/api/v1/ies/{doc}"}
+                    "status_url": f"{public_base()}/api/v1/ies/{doc}"}
     assert response.headers["location"] == body["status_url"]
     assert stored_files(ies_env) == [ies_env.upload_dir / "store" / sha[:2] / f"{sha}.xlsx"]
     assert stored_files(ies_env)[0].read_bytes() == data
