@@ -52,4 +52,6 @@ USER brainops
 # 3000 Dagster webserver, 4000 code location (gRPC), 8000 API.
 EXPOSE 3000 4000 8000
 
-CMD ["brainops", "--help"]
+# By default the image serves the API through its launcher (serving/server.py: uvicorn with header, body and
+# keep-alive timeouts, JSON logs); the compose services name their own commands.
+CMD ["python", "-m", "serving.server", "--host", "0.0.0.0", "--port", "8000"]

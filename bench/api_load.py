@@ -5,7 +5,7 @@
 
 Uses the warehouse `make run` built (.data/, scale 1): run `make run` once first (or `brainops materialize`);
 search needs the rag/chunks asset (`brainops materialize --select rag/chunks`). The script starts its own
-uvicorn (`serving.app:create_app --factory`, like `make run`) on a free 127.0.0.1 port for each worker count,
+API server (`python -m serving.server`, as `make run` starts it) on a free 127.0.0.1 port for each worker count,
 creates an analyst key, and drives it with a small keep-alive HTTP/1.1 client on asyncio (a fraction of the
 CPU that locust would take from the 2 cores the server also runs on). The per-key rate limit is raised for the
 run (one key is sending all the traffic) and printed. Every request is counted; any non-200 is an error.
@@ -127,9 +127,8 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    command = [str(Path(sys.executable).parent / "uvicorn"), "serving.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-               "--no-access-log"]
+    command = [sys.executable, "-m", "serving.server", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--log-level", "warning"]
     server_env = {**env, "WEB_CONCURRENCY": str(workers)}
     with open(log, "ab") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=out, stderr=out, start_new_session=True)

@@ -164,10 +164,10 @@ def time_http(url: str, asked: list[str]) -> list[str]:
     # The per-key rate limit would answer 429 to a benchmark's burst: this measures search, not the limiter.
     env = {**os.environ, "BRAINOPS_WAREHOUSE_URL": url, "RATE_LIMIT_PER_MINUTE": "1000000",
            "RATE_LIMIT_BURST": "1000000"}
-    command = [sys.executable, "-m", "uvicorn", "serving.app:create_app", "--factory", "--port", str(port)]
+    command = [sys.executable, "-m", "serving.server", "--port", str(port)]  # the API's launcher
     log = Path(tempfile.gettempdir()) / "brainops_bench_api.log"
     with log.open("w") as sink:  # the API logs a JSON line per request; keep them out of the figures
-        server = subprocess.Popen([*command, "--log-level", "warning", "--no-access-log"], env=env, stdout=sink,
+        server = subprocess.Popen([*command, "--log-level", "warning"], env=env, stdout=sink,
                                   stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"

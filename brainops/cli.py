@@ -178,19 +178,15 @@ def _serve(ui_port: int, api_port: int) -> list[subprocess.Popen]:
     commands = [
         [str(bin_dir / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(ui_port), "-w", "workspace.yaml"],
         [str(bin_dir / "dagster-daemon"), "run", "-w", "workspace.yaml"],
-        [
-            str(bin_dir / "uvicorn"),
-            "serving.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(api_port),
-            "--log-level",
-            "warning",
-        ],
+        api_command(api_port),
     ]
     return [subprocess.Popen(cmd, cwd=PROJECT_ROOT, start_new_session=True) for cmd in commands]
+
+
+def api_command(api_port: int) -> list[str]:
+    """The API's launcher (serving/server.py): uvicorn with header, body and keep-alive timeouts, JSON logs."""
+    return [sys.executable, "-m", "serving.server", "--host", "127.0.0.1", "--port", str(api_port),
+            "--log-level", "warning"]
 
 
 def _wait_until_ready(ui_port: int, api_port: int, children: list[subprocess.Popen], timeout: float = 120) -> None:
@@ -209,6 +205,11 @@ def _wait_until_ready(ui_port: int, api_port: int, children: list[subprocess.Pop
             except httpx.TransportError:
                 pass
             time.sleep(0.3)
+
+
+def _program(argv: list[str]) -> str:
+    """What to call a child in messages: the module for `python -m module`, else the executable."""
+    return str(argv[2]) if argv[1:2] == ["-m"] else Path(argv[0]).name
 
 
 def _wait(children: list[subprocess.Popen]) -> None:
@@ -237,7 +238,7 @@ def _wait(children: list[subprocess.Popen]) -> None:
         if stopping:
             console.print("Stopping...")
         else:
-            failed = [str(c.args[0]) for c in children if c.poll() is not None]
+            failed = [_program(c.args) for c in children if c.poll() is not None]
             console.print(f"[red]{', '.join(failed)} stopped (is its port already in use?); shutting down.[/red]")
     finally:
         stop()

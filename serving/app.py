@@ -1,4 +1,4 @@
-"""The FastAPI app factory: `uvicorn serving.app:create_app --factory`."""
+"""The FastAPI app factory, served by `python -m serving.server` (serving/server.py: uvicorn with our timeouts)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from serving.embedding import embedder_for
 from serving.hosts import TrustedHosts, allowed_hosts
 from serving.logging_json import configure_logging
 from serving.middleware import Observability
-from serving.middleware_limits import BodySizeLimit, RateLimiter
+from serving.middleware_limits import BodyIdleTimeout, BodySizeLimit, RateLimiter
 from serving.routes import (
     admin,
     auth,
@@ -53,6 +53,7 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
     401: _error("Missing, invalid, expired or revoked credentials."),
     403: _error("The credentials' role may not use this route."),
     404: _error("Not found, or not yours (the same answer, so ids do not leak)."),
+    408: _error("The request body stopped arriving (API_BODY_IDLE_TIMEOUT_SECONDS); the connection is closed."),
     413: _error("The request body is too large."),
     422: _error("Invalid input: FastAPI's list of errors, or a sentence saying what to correct."),
     429: _error("Rate limit (see Retry-After) or monthly quota reached."),
@@ -89,6 +90,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.metrics_exporter = metrics.Exporter(app)
     # Outermost last: Observability sees every response (413s and CORS preflights too) to time, log and tag it.
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyIdleTimeout, seconds=settings.api_body_idle_timeout_seconds)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],

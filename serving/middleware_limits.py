@@ -1,4 +1,5 @@
-"""Request limits: a per-key token bucket (rate limit with Retry-After) and a request body size cap.
+"""Request limits: a per-key token bucket (rate limit with Retry-After), a request body size cap and an idle
+timeout between body chunks.
 
 The rate-limit counters live in each worker's memory, not in Postgres: a shared counter would cost a
 write per request on the same 2 cores that serve the reads, while the limit exists to stop floods, where
@@ -8,6 +9,7 @@ workers together allow about the configured rate (requests are spread over worke
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
@@ -114,3 +116,58 @@ class BodySizeLimit:
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+class BodyStalled(HTTPException):
+    # An HTTPException, so that FastAPI's body parsing passes it on (as a 408) instead of answering 400.
+    def __init__(self, seconds: float) -> None:
+        super().__init__(408, f"The request body stopped arriving for {seconds:g} s: send it without pauses, "
+                              "and check the network.", headers={"Connection": "close"})
+
+
+class BodyIdleTimeout:
+    """408 (and the connection closed) when a request body stops arriving for `seconds`: a client that trickles
+    its body, or stalls halfway, would otherwise hold a worker's task, its buffers and maybe a pool connection.
+
+    Only the reading of the body is timed: once its last chunk is in, `receive` is passed through untouched
+    (streaming responses wait on it for the client to disconnect, for as long as they stream).
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body_done = False
+        started = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done
+            if body_done:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.seconds)
+            except TimeoutError:
+                raise BodyStalled(self.seconds) from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, timed_receive, tracking_send)
+        except BodyStalled as stalled:
+            # Raised where the app's exception handlers do not reach (a middleware reading the body).
+            if started:
+                raise  # too late for a 408: uvicorn closes the connection
+            body = json.dumps({"detail": stalled.detail}).encode()
+            await send({"type": "http.response.start", "status": 408,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": body})

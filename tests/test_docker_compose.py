@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import json
 import re
 import shlex
 import subprocess
@@ -192,6 +193,10 @@ def test_modules_named_in_commands_import(app_services: dict[str, dict]) -> None
             if m := re.fullmatch(r"([A-Za-z_][\w.]*):([A-Za-z_][\w.]*)", arg):
                 targets.append((m.group(1), m.group(2)))
     assert ("pipelines.definitions", None) in targets
+    assert ("serving.server", None) in targets  # the API's launcher, which serves the app factory below
+    from serving.server import APP
+
+    targets.append(tuple(APP.split(":")))
     assert ("serving.app", "create_app") in targets
 
     if not (ROOT / "dbt" / "target" / "manifest.json").exists():
@@ -279,3 +284,18 @@ def test_env_example_documents_every_interpolated_variable_and_changes_nothing()
     assert used <= documented, f"not in .env.example: {sorted(used - documented)}"
     active = [line for line in example.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert all(re.fullmatch(r"[A-Z][A-Z0-9_]*=", line.strip()) for line in active), active
+
+
+def test_the_api_runs_through_its_launcher_everywhere(services: dict[str, dict], dockerfile: str) -> None:
+    """Compose, the image's default command and `brainops up` all start serving/server.py (uvicorn with the
+    header, body and keep-alive timeouts and JSON logs), never uvicorn's own command line."""
+    from brainops.cli import api_command
+
+    api = as_argv(services["api"]["command"])
+    assert api[:3] == ["python", "-m", "serving.server"] and option(api, "--host") == "0.0.0.0"
+    assert int(option(api, "--port")) == 8000
+    cmd = re.findall(r"^CMD\s+(\[.*\])\s*$", dockerfile, re.M)
+    assert cmd and json.loads(cmd[-1])[:3] == ["python", "-m", "serving.server"], cmd
+    local = api_command(8123)
+    assert local[1:3] == ["-m", "serving.server"] and Path(local[0]).name.startswith("python")
+    assert option(local, "--port") == "8123"
