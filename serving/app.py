@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from brainops.settings import get_settings
 from brainops.warehouse.connection import warehouse_url
-from serving import metrics
+from serving import errors, metrics
 from serving.auth import check_secrets
 from serving.db import make_pool
 from serving.deps import QuotaExceeded
@@ -57,7 +57,8 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
     413: _error("The request body is too large."),
     422: _error("Invalid input: FastAPI's list of errors, or a sentence saying what to correct."),
     429: _error("Rate limit (see Retry-After) or monthly quota reached."),
-    503: _error("The data is not materialized yet, or a dependency is unavailable."),
+    500: _error("An unexpected error; the body has the request_id to report."),
+    503: _error("The data is not materialized yet, or a dependency (the database) is unavailable: see Retry-After."),
 }
 
 
@@ -68,7 +69,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = make_pool(database_url or warehouse_url(), max_size=settings.api_pool_max_size)
+        pool = make_pool(database_url or warehouse_url(), max_size=settings.api_pool_max_size,
+                         timeout=settings.api_pool_timeout_seconds,
+                         connect_timeout=settings.api_db_connect_timeout_seconds)
         await pool.open(wait=True, timeout=30)
         app.state.pool = pool
         # The query embedder: shared by the process, loaded in the background (see serving/embedding.py).
@@ -101,6 +104,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     for module in (health, metrics, auth, admin, customers, results, ies, search, chat, openai_api, stripe_webhooks,
                    notion_webhooks):
         app.include_router(module.router, responses=COMMON_ERRORS)
+
+    errors.install(app)
 
     @app.exception_handler(psycopg.errors.UndefinedTable)
     async def not_materialized(request: Request, exc: psycopg.errors.UndefinedTable) -> JSONResponse:

@@ -82,9 +82,13 @@ class Exporter(Collector):
         if time.monotonic() - self.snapshot.taken < CACHE_SECONDS and self.snapshot.taken:
             return
         fresh = Snapshot(taken=time.monotonic())
-        async with self.app.state.pool.connection() as conn:
-            cur = await conn.execute(LLM_TOTALS)
-            fresh.llm = await cur.fetchall()
+        try:
+            async with self.app.state.pool.connection() as conn:
+                cur = await conn.execute(LLM_TOTALS)
+                fresh.llm = await cur.fetchall()
+        except psycopg.OperationalError as exc:  # the database is away: still serve the request metrics
+            log.warning("LLM totals unavailable", extra={"error": type(exc).__name__})
+            fresh.llm = self.snapshot.llm
         dsn = dagster_dsn()
         if dsn:
             try:

@@ -34,13 +34,8 @@ def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None
     get_settings.cache_clear()
 
 
-@pytest.fixture(scope="module")
-def auth_db(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated warehouse with a small hand-made customers mart (dbt builds the real one elsewhere)."""
-    from tests.conftest import _create_database, _drop_database
-
-    name = f"brainops_test_auth_{next(_emails)}"
-    url = _create_database(pg_server, name)
+def make_customers_mart(url: str) -> None:
+    """A small hand-made customers mart (dbt builds the real one in tests/analytics)."""
     with psycopg.connect(url) as conn:
         conn.execute(
             """CREATE TABLE analytics.customers AS
@@ -53,6 +48,16 @@ def auth_db(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                       now() - interval '2 years' AS created_at
                FROM generate_series(1, 30) AS g"""
         )
+
+
+@pytest.fixture(scope="module")
+def auth_db(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated warehouse with a small hand-made customers mart."""
+    from tests.conftest import _create_database, _drop_database
+
+    name = f"brainops_test_auth_{next(_emails)}"
+    url = _create_database(pg_server, name)
+    make_customers_mart(url)
     yield url
     _drop_database(pg_server, name)
 
