@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from pipelines.ies.limits import Deadline
+from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.pdf_layout import Word
 
 RENDER_DPI = 300
@@ -222,17 +222,28 @@ def available_engine() -> tuple[OcrEngine | None, str]:
     return TesseractOcr(), ""
 
 
-def render_pages(data: bytes, dpi: int = RENDER_DPI) -> list[Image.Image]:
-    return list(iter_pages(data, dpi))
+def render_pages(data: bytes, dpi: int = RENDER_DPI, limits: SizeLimits | None = None) -> list[Image.Image]:
+    return list(iter_pages(data, dpi, limits))
 
 
-def iter_pages(data: bytes, dpi: int = RENDER_DPI) -> Iterator[Image.Image]:
-    """Pages rendered one at a time (a long scan never sits in memory whole)."""
+def iter_pages(data: bytes, dpi: int = RENDER_DPI, limits: SizeLimits | None = None) -> Iterator[Image.Image]:
+    """Pages rendered one at a time (a long scan never sits in memory whole), each only once its size
+    at `dpi` is known to be within IES_MAX_PAGE_PIXELS (PDF allows pages of 200 x 200 inches: 3.6
+    billion pixels at 300 dpi, and OCR needs ~40 bytes a pixel)."""
     import pypdfium2 as pdfium
 
+    limit = (limits or SizeLimits.from_env()).page_pixels
     pdf = pdfium.PdfDocument(io.BytesIO(data))
     try:
-        for page in pdf:
+        for number, page in enumerate(pdf, start=1):
+            width, height = page.get_size()  # points
+            pixels = round(width * dpi / 72) * round(height * dpi / 72)
+            if pixels > limit:
+                raise DocumentLimitExceeded(
+                    f"Page {number} is {width / 72:,.1f} x {height / 72:,.1f} inches: rendered at {dpi} dpi to be "
+                    f"read by OCR it would be {pixels / 1e6:,.0f} million pixels, more than the "
+                    f"{limit / 1e6:g}-million-pixel limit (IES_MAX_PAGE_PIXELS). Scan the statement on letter or "
+                    "A4 pages and upload that, or raise the limit and re-run the document.")
             yield page.render(scale=dpi / 72).to_pil().convert("L")
     finally:
         pdf.close()
@@ -294,13 +305,13 @@ def _close_gaps(ink: np.ndarray) -> np.ndarray:
     return closed
 
 
-def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None,
-              deadline: Deadline | None = None) -> list[list[Word]]:
+def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None, deadline: Deadline | None = None,
+              limits: SizeLimits | None = None) -> list[list[Word]]:
     """Words of every page in PDF points, as the layout reader expects them; the deadline is checked
-    before each page (OCR is the slowest reader: seconds a page)."""
+    before each page (OCR is the slowest reader: seconds a page), the page's size before it is rendered."""
     dpi = dpi or RENDER_DPI
     pages = []
-    for number, image in enumerate(iter_pages(data, dpi), start=1):
+    for number, image in enumerate(iter_pages(data, dpi, limits), start=1):
         if deadline is not None:
             deadline.check(f"reading scanned page {number} by OCR")
         angle = skew_angle(image)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
 
-from pipelines.ies.limits import Deadline, DocumentLimitExceeded
+from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.numbers import is_bare_year, parse_amount
 from pipelines.ies.table import RawRow, RawTable, UnreadableFile
 
@@ -284,14 +284,17 @@ def _row(line: Line, columns: list[Column], warnings: list[str]) -> RawRow | Non
     return RawRow(text, list(cells), {"page": line.page, "bbox": box}, line.code.text if line.code else None)
 
 
-def read_pdf_words(data: bytes, deadline: Deadline | None = None) -> tuple[list[list[Word]], int, int, list[int]]:
+def read_pdf_words(data: bytes, deadline: Deadline | None = None,
+                   limits: SizeLimits | None = None) -> tuple[list[list[Word]], int, int, list[int]]:
     """Words of every page from the text layer, the count of characters and of images, and the
     pages that are pictures only (a scan slipped into a text PDF). With a deadline: the page limit is
-    checked before any page is read, and the time limit between pages."""
+    checked before any page is read, and the time limit between pages. Every image's size is checked
+    against IES_MAX_IMAGE_PIXELS from its dictionary (nothing is decoded here; OCR would decode it)."""
     import io
 
     import pdfplumber
 
+    limits = limits or SizeLimits.from_env()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if deadline is not None:
@@ -302,6 +305,8 @@ def read_pdf_words(data: bytes, deadline: Deadline | None = None) -> tuple[list[
                     deadline.check(f"reading page {page.page_number} of {len(pdf.pages)}")
                 chars += len(page.chars)
                 images += len(page.images)
+                for image in page.images:
+                    check_image(page.page_number, image.get("srcsize"), limits)
                 if not page.chars and page.images:
                     scanned.append(page.page_number)
                 words = page.extract_words(x_tolerance=2, y_tolerance=2, keep_blank_chars=False)
@@ -315,6 +320,23 @@ def read_pdf_words(data: bytes, deadline: Deadline | None = None) -> tuple[list[
         raise UnreadableFile(f"The PDF cannot be opened ({exc.__class__.__name__}); it may be damaged or "
                              "truncated. Export it again and upload the new file.") from exc
     return pages, chars, images, scanned
+
+
+def check_image(page: int, size: object, limits: SizeLimits) -> None:
+    """Refuse an embedded image that decodes to more pixels than the limit (width and height as its
+    dictionary declares them; pdfium, rendering a page for OCR, decodes the whole image first)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        width, height = (int(resolve1(n)) for n in size)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return  # no usable size: the renderer refuses such an image itself
+    if width * height > limits.image_pixels:
+        raise DocumentLimitExceeded(
+            f"Page {page} holds an image of {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} million), more "
+            f"than the {limits.image_pixels / 1e6:g}-million-pixel limit for one image (IES_MAX_IMAGE_PIXELS): "
+            "decoding it would fill the worker's memory. Scan the statement again at 300 dpi (a letter page is "
+            "about 8 million pixels) and upload that, or raise the limit and re-run the document.")
 
 
 def _password_protected(exc: BaseException, data: bytes) -> bool:
