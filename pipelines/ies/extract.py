@@ -15,7 +15,7 @@ from pipelines.ies import result as contract
 from pipelines.ies.csv_reader import read_csv
 from pipelines.ies.facts import currency, entity_name, statement_type
 from pipelines.ies.labels import MapperChain, default_chain
-from pipelines.ies.limits import Deadline, DocumentLimitExceeded
+from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.numbers import unit_multiplier
 from pipelines.ies.ocr import available_engine, ocr_words
 from pipelines.ies.pdf_layout import Word, read_pdf_words, table_from_words
@@ -37,20 +37,27 @@ AUTO: Any = "auto"  # llm=AUTO: the client the environment's API keys configure,
 
 
 def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = True,
-            llm: LlmClient | None = AUTO, deadline: Deadline | None = None) -> dict[str, Any]:
+            llm: LlmClient | None = AUTO, deadline: Deadline | None = None,
+            limits: SizeLimits | None = None) -> dict[str, Any]:
     data = Path(path).read_bytes()
-    return extract_bytes(data, Path(path).name, chain=chain, validate=validate, llm=llm, deadline=deadline)
+    return extract_bytes(data, Path(path).name, chain=chain, validate=validate, llm=llm, deadline=deadline,
+                         limits=limits)
 
 
 def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = None,
                   validate: bool = True, llm: LlmClient | None = AUTO,
-                  deadline: Deadline | None = None, document_id: str | None = None) -> dict[str, Any]:
+                  deadline: Deadline | None = None, document_id: str | None = None,
+                  limits: SizeLimits | None = None) -> dict[str, Any]:
     """`llm`: AUTO (from ANTHROPIC_API_KEY / OPENAI_API_KEY, calls recorded by pipelines.llm.recording's
     default sink), a client, or None for no LLM at all. `chain`: the label mappers (default: dictionary,
     embeddings, the LLM when there is one, keywords). `deadline`: the per-document time and page limits
     (default: IES_DOCUMENT_TIMEOUT_SECONDS and IES_MAX_PAGES, from now); over them the result is failed.
-    `document_id`: the uploaded document's id (each owner's copy has its own); default: one from the bytes."""
+    `document_id`: the uploaded document's id (each owner's copy has its own); default: one from the bytes.
+    `limits`: the size limits (default: IES_MAX_UNCOMPRESSED_MB, IES_MAX_COMPRESSION_RATIO,
+    IES_MAX_ZIP_MEMBERS, IES_MAX_CELLS, IES_MAX_IMAGE_PIXELS, IES_MAX_PAGE_PIXELS); a file over them is
+    failed before it is unpacked, decoded or rendered."""
     deadline = deadline or Deadline.from_env()
+    limits = limits or SizeLimits.from_env()
     digest = hashlib.sha256(data).hexdigest()
     out = contract.base_result(document_id=document_id or content_document_id(data),
                                source_file=Path(source_file).name, sha256=digest)
@@ -62,7 +69,7 @@ def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = 
     scan: list[list[Word]] = []
     try:
         try:
-            out = _extract(data, out, chain, scan, deadline)
+            out = _extract(data, out, chain, scan, deadline, limits)
         except UnreadableFile as exc:
             if llm is None:
                 out = contract.failed(out, str(exc))
@@ -107,16 +114,17 @@ def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: Ll
     return {**result, "warnings": [note, *result["warnings"]]}
 
 
-def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: Deadline) -> RawTable | dict[str, Any]:
+def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: Deadline,
+          limits: SizeLimits) -> RawTable | dict[str, Any]:
     """The file's table, or (for a scan nothing can read) the finished needs_review result."""
     kind = file_kind(data)
     if kind == "csv":
-        return read_csv(data)
+        return read_csv(data, limits)
     if kind == "xlsx":
-        return read_xlsx(data)
+        return read_xlsx(data, limits)
     if kind != "pdf":
         raise UnreadableFile(REASONS[kind])
-    pages, chars, images, scanned = read_pdf_words(data, deadline)
+    pages, chars, images, scanned = read_pdf_words(data, deadline, limits)
     if chars:
         table = table_from_words(pages)
         if scanned:
@@ -130,13 +138,13 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
         reason = f"No text layer (a scanned document); {why_not}."
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
     # kept: the LLM fallback reads these words if the layout cannot
-    scan.extend(ocr_words(data, engine, deadline=deadline))
+    scan.extend(ocr_words(data, engine, deadline=deadline, limits=limits))
     return table_from_words(scan, method=f"ocr:{engine.name}+layout")
 
 
 def _extract(data: bytes, out: dict[str, Any], chain: MapperChain, scan: list[list[Word]],
-             deadline: Deadline) -> dict[str, Any]:
-    table = _read(data, out, scan, deadline)
+             deadline: Deadline, limits: SizeLimits) -> dict[str, Any]:
+    table = _read(data, out, scan, deadline, limits)
     if isinstance(table, dict):
         return table
     deadline.check("after reading the layout")
