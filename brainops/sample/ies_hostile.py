@@ -11,7 +11,8 @@ would unpack to. Used by tests/ies/test_bounds.py and bench/ies_memory.py.
 - csv_wide: a CSV that is one line of separators;
 - pdf_huge_image: a page holding one embedded image of width x height pixels (flate-compressed, all white);
 - pdf_huge_page: a scanned-looking page (an image, no text) on a page of the size PDF allows at most
-  (200 x 200 inches): rendered for OCR at 300 dpi it is 3.6 billion pixels.
+  (200 x 200 inches): rendered for OCR at 300 dpi it is 3.6 billion pixels;
+- pdf_content_bomb: a page whose content stream inflates to hundreds of megabytes of blanks.
 """
 
 from __future__ import annotations
@@ -122,11 +123,11 @@ def _stream(dictionary: bytes, data: bytes) -> bytes:
     return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
-def _white_gray_image(width: int, height: int) -> bytes:
-    """width x height 8-bit gray pixels, all white, deflated a row block at a time."""
+def _deflated(byte: bytes, size: int) -> bytes:
+    """`size` times `byte`, deflated a 4 MB block at a time."""
     packer = zlib.compressobj(9)
-    block = b"\xff" * width * max(1, (1 << 22) // width)
-    out, left = [], width * height
+    block = byte * (1 << 22)
+    out, left = [], size
     while left:
         chunk = block[:min(left, len(block))]
         out.append(packer.compress(chunk))
@@ -138,7 +139,7 @@ def _white_gray_image(width: int, height: int) -> bytes:
 def _image_page(page_w: float, page_h: float, image_w: int, image_h: int) -> bytes:
     image = _stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
                     b"/BitsPerComponent 8 /Filter /FlateDecode" % (image_w, image_h),
-                    _white_gray_image(image_w, image_h))
+                    _deflated(b"\xff", image_w * image_h))  # white
     content = b"q %g 0 0 %g 0 0 cm /Im0 Do Q" % (page_w, page_h)
     return _pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -160,3 +161,13 @@ def pdf_huge_page(side_points: float = 14_400) -> bytes:
     """A scanned-looking page (a 100 x 100 image, no text) on a side x side page (14,400 pt = 200 in, the
     most PDF allows)."""
     return _image_page(side_points, side_points, 100, 100)
+
+
+def pdf_content_bomb(unpacked: int = 200 * 1024 * 1024) -> bytes:
+    """A letter page whose content stream is `unpacked` bytes of blanks: ~200 KB on disk by default."""
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        _stream(b"/Filter /FlateDecode", _deflated(b" ", unpacked)),
+    ])

@@ -288,13 +288,17 @@ def read_pdf_words(data: bytes, deadline: Deadline | None = None,
                    limits: SizeLimits | None = None) -> tuple[list[list[Word]], int, int, list[int]]:
     """Words of every page from the text layer, the count of characters and of images, and the
     pages that are pictures only (a scan slipped into a text PDF). With a deadline: the page limit is
-    checked before any page is read, and the time limit between pages. Every image's size is checked
-    against IES_MAX_IMAGE_PIXELS from its dictionary (nothing is decoded here; OCR would decode it)."""
+    checked before any page is read, and the time limit between pages. The streams' unpacked size is
+    checked before the file is opened (pdf_bounds), every image's size against IES_MAX_IMAGE_PIXELS from
+    its dictionary (nothing is decoded here; OCR would decode it)."""
     import io
 
     import pdfplumber
 
+    from pipelines.ies.pdf_bounds import check_streams
+
     limits = limits or SizeLimits.from_env()
+    check_streams(data, limits)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if deadline is not None:

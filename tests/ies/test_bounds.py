@@ -5,6 +5,7 @@ tracemalloc); normal statements read as before."""
 from __future__ import annotations
 
 import io
+import re
 import tracemalloc
 import zipfile
 from dataclasses import replace
@@ -17,6 +18,7 @@ from PIL import Image
 from brainops.sample import ies_hostile
 from pipelines.ies.extract import extract_bytes
 from pipelines.ies.limits import DocumentLimitExceeded, SizeLimits
+from pipelines.ies.pdf_bounds import check_streams, inflated_size
 from pipelines.ies.result import validation_errors
 from pipelines.ies.xlsx_reader import sheet_grids
 from tests.ies.handmade import write_xlsx
@@ -163,6 +165,25 @@ def test_a_scanned_page_too_large_to_render_fails_before_ocr_renders_it() -> Non
     result = extract_bytes(ies_hostile.pdf_huge_page(), "scan.pdf", llm=None)
     assert_failed(result, "Page 1 is 200.0 x 200.0 inches: rendered at 300 dpi", "3,600 million pixels",
                   "20-million-pixel limit (IES_MAX_PAGE_PIXELS)")
+
+
+def test_a_pdf_whose_content_inflates_past_the_limit_fails_before_pdfminer_opens_it() -> None:
+    bomb = ies_hostile.pdf_content_bomb(60 * MB)
+    assert len(bomb) < 100_000
+    result, peak = extract_traced(bomb, "statement.pdf")
+    assert_failed(result, "The PDF's compressed contents unpack to more than 50.0 MB (IES_MAX_UNCOMPRESSED_MB",
+                  "export the statement to a new PDF")
+    assert peak < 10, f"{peak:.1f} MB"  # a megabyte at a time (unbounded, pdfminer inflates it whole)
+
+
+def test_images_are_left_to_the_pixel_limit_and_normal_pdfs_stay_far_under_the_stream_limit(
+        ies_corpus: Path) -> None:
+    limits = replace(SizeLimits.from_env(), uncompressed_bytes=10 * MB)
+    check_streams(ies_hostile.pdf_huge_image(4_000, 4_000), limits)  # 16 MB of pixels, an image: not counted
+    for pdf in sorted((ies_corpus / "ies").glob("*.pdf")):
+        data = pdf.read_bytes()
+        streams = [m.end() for m in re.finditer(rb"stream\r?\n", data)]
+        assert sum(inflated_size(data, at, 10 * MB) for at in streams) < MB, pdf.name
 
 
 def test_the_readers_leave_pils_decompression_bomb_guard_on() -> None:
