@@ -86,7 +86,7 @@ class Deadline:
 class SizeLimits:
     """How large one document may become in memory, checked before it is unpacked, decoded or rendered."""
 
-    uncompressed_bytes: int  # an XLSX's parts, unpacked, together (IES_MAX_UNCOMPRESSED_MB)
+    uncompressed_bytes: int  # an XLSX's parts, or a PDF's streams but images, unpacked, together
     compression_ratio: float  # unpacked / packed size of any part over RATIO_GRACE_BYTES
     zip_members: int  # parts in an XLSX
     cells: int  # cells of a workbook's sheets (padded as a grid) or of a CSV; shared strings too
