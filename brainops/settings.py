@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     centerpoint_base_url: str | None = None
     centerpoint_auth_scheme: str = "Bearer"
     centerpoint_page_size: int = 100
+    # A source that stops answering (5xx, 429, refused connections, timeouts): each request is retried with
+    # exponential backoff and jitter (Retry-After honoured) for up to SOURCE_RETRY_SECONDS; then the ingest
+    # asset fails and Dagster retries it SOURCE_RUN_RETRIES times, the first after SOURCE_RUN_RETRY_DELAY_SECONDS,
+    # doubling (with jitter). The defaults ride out about an hour before the run fails and alerts.
+    source_retry_seconds: float = 300
+    source_run_retries: int = 5
+    source_run_retry_delay_seconds: float = 30
 
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None

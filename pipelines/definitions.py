@@ -7,6 +7,7 @@ import os
 
 import dagster as dg
 
+from brainops.settings import get_settings
 from pipelines.assets.centerpoint import centerpoint_raw
 from pipelines.assets.dbt import analytics_dbt, analytics_stripe_incremental
 from pipelines.assets.ies import ies_extractions
@@ -30,6 +31,8 @@ def _env(name: str) -> dg.EnvVar | str:
     return dg.EnvVar(name) if os.environ.get(name) else ""
 
 
+_retry_seconds = get_settings().source_retry_seconds  # how long each source request retries an outage
+
 defs = dg.Definitions(
     assets=[
         centerpoint_raw,
@@ -51,9 +54,12 @@ defs = dg.Definitions(
             base_url=_env("CENTERPOINT_BASE_URL"),
             auth_scheme=_env("CENTERPOINT_AUTH_SCHEME") or "Bearer",
             page_size=dg.EnvVar.int("CENTERPOINT_PAGE_SIZE") if os.environ.get("CENTERPOINT_PAGE_SIZE") else 100,
+            retry_seconds=_retry_seconds,
         ),
-        "stripe": StripeResource(api_key=_env("STRIPE_API_KEY"), api_base=_env("STRIPE_API_BASE")),
-        "notion": NotionResource(token=_env("NOTION_TOKEN"), base_url=_env("NOTION_BASE_URL")),
+        "stripe": StripeResource(api_key=_env("STRIPE_API_KEY"), api_base=_env("STRIPE_API_BASE"),
+                                 retry_seconds=_retry_seconds),
+        "notion": NotionResource(token=_env("NOTION_TOKEN"), base_url=_env("NOTION_BASE_URL"),
+                                 retry_seconds=_retry_seconds),
         "dbt": dbt_resource(),
         "embedder": EmbedderResource(
             provider=_env("EMBEDDINGS_PROVIDER") or "local", openai_api_key=_env("OPENAI_API_KEY")

@@ -2,8 +2,8 @@
 
 Speaks what the client relies on: bearer auth, `page[size]`/`page[number]`, `meta.page.total`,
 `sort=updatedAt,id` (or `-updatedAt`), `filter[updatedAt][gte]`, 401 for a wrong key, and — for
-tests — injected 429s (with Retry-After) and 500s, plus an admin route that edits a record the way
-a CRM user would (bumping updatedAt).
+tests — injected 429s (with Retry-After), 500s and outages (every request a 503), plus an admin route
+that edits a record the way a CRM user would (bumping updatedAt).
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ def create_app(store: JsonlStore, *, api_key: str | None = "sample", faults: Fau
             )
         if fault == 500:
             return error(500, "Internal Server Error", "Injected failure.")
+        if fault:  # an outage
+            return error(fault, "Service Unavailable", "CenterPoint is down (injected outage).",
+                         app.state.faults.outage_headers())
         return await call_next(request)
 
     @app.get("/centerpoint/{resource}")

@@ -335,6 +335,9 @@ def create_app(
             )
         if fault == 500:
             return error_response(500, "internal_server_error", "Unexpected error occurred.")
+        if fault:  # an outage
+            return error_response(fault, "service_unavailable", "Notion is unavailable (injected outage).",
+                                  app.state.faults.outage_headers())
         return None
 
     @app.exception_handler(Problem)

@@ -191,6 +191,9 @@ def create_app(store: JsonlStore, *, api_key: str | None = None, faults: Faults 
             )
         if fault == 500:
             return stripe_error(500, "An unknown error occurred (injected).", type="api_error")
+        if fault:  # an outage
+            return stripe_error(fault, "Stripe is unavailable (injected outage).", type="api_error",
+                                headers=app.state.faults.outage_headers())
         return None
 
     @app.exception_handler(BadRequest)

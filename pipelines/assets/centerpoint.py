@@ -3,7 +3,9 @@ local server) for all resources; any subset can be materialized alone."""
 
 import dagster as dg
 
+from pipelines.assets.source_failures import source_errors, source_retry_policy
 from pipelines.centerpoint.catalog import RESOURCES
+from pipelines.centerpoint.client import CenterPointError, CenterPointUnavailable
 from pipelines.centerpoint.sync import SyncResult, sync_resource
 from pipelines.resources.centerpoint import CenterPointResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -33,6 +35,7 @@ def asset_key(resource: str) -> dg.AssetKey:
     ],
     can_subset=True,
     op_tags={"source": "centerpoint"},
+    retry_policy=source_retry_policy(),
 )
 def centerpoint_raw(
     context: dg.AssetExecutionContext,
@@ -45,7 +48,8 @@ def centerpoint_raw(
     def log_progress(result: SyncResult, total: int) -> None:
         context.log.info(f"{result.resource}: {result.fetched:,}/{total:,} records, {result.pages} pages")
 
-    with centerpoint.open_client() as client, warehouse.connect() as conn:
+    with source_errors(CenterPointError, CenterPointUnavailable), centerpoint.open_client() as client, \
+            warehouse.connect() as conn:
         mode = "sample (local stand-in)" if centerpoint.sample_mode else "live"
         context.log.info(f"CenterPoint sync in {mode} mode: {', '.join(wanted)}")
         for name in wanted:

@@ -5,6 +5,8 @@ rendered text and its block rows must agree), whichever of the two is selected."
 import dagster as dg
 from psycopg import sql
 
+from pipelines.assets.source_failures import source_errors, source_retry_policy
+from pipelines.notion.client import NotionError, NotionUnavailable
 from pipelines.notion.sync import NotionSyncResult, sync_notion
 from pipelines.resources.notion import NotionResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -39,6 +41,7 @@ class NotionSyncConfig(dg.Config):
     ],
     can_subset=True,
     op_tags={"source": "notion"},
+    retry_policy=source_retry_policy(),
 )
 def notion_raw(
     context: dg.AssetExecutionContext,
@@ -55,7 +58,7 @@ def notion_raw(
             f"notion: {done:,}/{total:,} pages ({result.pages_fetched:,} fetched, {result.blocks_fetched:,} blocks)"
         )
 
-    with notion.open_client() as client, warehouse.connect() as conn:
+    with source_errors(NotionError, NotionUnavailable), notion.open_client() as client, warehouse.connect() as conn:
         mode = "sample (local stand-in)" if notion.sample_mode else "live"
         context.log.info(f"Notion sync in {mode} mode: {', '.join(k.to_user_string() for k in selected)}")
         result = sync_notion(

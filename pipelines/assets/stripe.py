@@ -6,10 +6,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 import dagster as dg
 from psycopg import sql
 
+from pipelines.assets.source_failures import source_failure, source_retry_policy
 from pipelines.resources.stripe import StripeResource
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.stripe.catalog import OBJECTS
-from pipelines.stripe.client import StripeApi, StripeSyncError
+from pipelines.stripe.client import StripeApi, StripeSyncError, StripeUnavailable
 from pipelines.stripe.sync import SyncResult, sync_object
 
 GROUP = "stripe"
@@ -43,6 +44,7 @@ def _description(name: str) -> str:
     ],
     can_subset=True,
     op_tags={"source": "stripe"},
+    retry_policy=source_retry_policy(),
 )
 def stripe_raw(
     context: dg.AssetExecutionContext,
@@ -70,7 +72,7 @@ def stripe_raw(
             return result, conn.execute(count).fetchone()[0]
 
     mode = "sample (local stand-in)" if stripe.sample_mode else "live"
-    failures: list[str] = []
+    failures: dict[str, StripeSyncError] = {}
     with stripe.open_api() as api, ThreadPoolExecutor(max_workers=max(1, stripe.concurrency)) as pool:
         context.log.info(f"Stripe sync in {mode} mode at {api.api_base}: {', '.join(wanted)}")
         futures = {pool.submit(sync_one, api, name): name for name in wanted}
@@ -79,7 +81,7 @@ def stripe_raw(
             try:
                 result, table_rows = future.result()
             except StripeSyncError as exc:
-                failures.append(f"{name}: {exc}")
+                failures[name] = exc
                 context.log.error(f"Stripe {name} failed: {exc}")
                 continue
             if result.note:
@@ -105,5 +107,8 @@ def stripe_raw(
             f"(waited {api.seconds_waited:.1f} s as told by Retry-After)"
         )
     if failures:
-        # Objects that did synchronise are materialized above; their rows and cursors are committed.
-        raise dg.Failure(description="Stripe sync failed for " + "; ".join(failures))
+        # Objects that did synchronise are materialized above; their rows and cursors are committed. A retry
+        # (only when every failure was an outage) resumes each object from its cursor.
+        reasons = " ".join(dict.fromkeys(str(exc) for exc in failures.values()))  # an outage reads the same for all
+        raise source_failure(f"Stripe sync failed for {', '.join(sorted(failures))}: {reasons}",
+                             retry=all(isinstance(exc, StripeUnavailable) for exc in failures.values()))

@@ -1,13 +1,13 @@
 """A small CenterPoint Connect client (there is no SDK): JSON:API pages over httpx.
 
 Paging is `page[size]`/`page[number]` with the total in `meta.page.total`; increments use
-`filter[updatedAt][gte]`. 429 and 5xx answers are retried with jittered exponential backoff,
-honouring `Retry-After`, a bounded number of times.
+`filter[updatedAt][gte]`. 429 and 5xx answers, timeouts and refused connections are retried with jittered
+exponential backoff, honouring `Retry-After`, for up to `retry_seconds` (pipelines/backoff.py); then
+CenterPointUnavailable says so. Other refusals (a wrong key, a bad request) raise CenterPointError at once.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,11 +16,17 @@ from typing import Any
 import httpx
 import orjson
 
+from pipelines.backoff import Backoff, retry_after_seconds
+
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
 class CenterPointError(RuntimeError):
     """The API could not be read; the message says what to check."""
+
+
+class CenterPointUnavailable(CenterPointError):
+    """The API did not answer usefully within the retry budget: an outage, worth trying again later."""
 
 
 @dataclass(frozen=True)
@@ -39,16 +45,18 @@ class CenterPointClient:
         auth_scheme: str = "Bearer",
         page_size: int = 100,
         timeout: float = 30.0,
-        max_retries: int = 6,
+        max_retries: int | None = 6,
+        retry_seconds: float = 300.0,
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """`max_retries`: retries per request (None: as many as `retry_seconds` allows); `retry_seconds`: the
+        longest a request keeps retrying before CenterPointUnavailable."""
         auth = f"{auth_scheme} {api_key}" if auth_scheme else api_key
         self.page_size = page_size
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
+        self.backoff = Backoff(base=backoff_base, cap=backoff_cap, budget=retry_seconds,
+                               max_attempts=None if max_retries is None else max_retries + 1)
         self.requests_made = 0
         self.retries_made = 0
         self._http = httpx.Client(
@@ -67,24 +75,15 @@ class CenterPointClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
-        if response is not None and (retry_after := response.headers.get("Retry-After")):
-            try:
-                return min(float(retry_after), self.backoff_cap)
-            except ValueError:
-                pass  # an HTTP date: fall back to backoff
-        # Full jitter keeps a fleet of retrying workers from hitting the API in lockstep.
-        return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
-
     def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        last_problem = ""
-        for attempt in range(self.max_retries + 1):
+        attempts = self.backoff.start()
+        while True:
             response: httpx.Response | None = None
             try:
                 self.requests_made += 1
                 response = self._http.get(path, params=params)
             except httpx.TransportError as exc:
-                last_problem = f"could not connect ({exc.__class__.__name__}: {exc})"
+                problem = f"could not connect ({exc.__class__.__name__}: {exc})"
             else:
                 if response.status_code < 400:
                     return orjson.loads(response.content)
@@ -97,13 +96,18 @@ class CenterPointClient:
                     raise CenterPointError(
                         f"CenterPoint answered {response.status_code} for {path}: {response.text[:300]}"
                     )
-                last_problem = f"HTTP {response.status_code}"
-            if attempt < self.max_retries:
-                self.retries_made += 1
-                time.sleep(self._delay(attempt, response))
-        raise CenterPointError(
-            f"CenterPoint at {self._http.base_url} is unavailable after {self.max_retries + 1} attempts "
-            f"({last_problem}) for {path}. Earlier data is untouched; re-run the sync when the API is back."
+                problem = f"HTTP {response.status_code}"
+            told = retry_after_seconds(response.headers.get("Retry-After")) if response is not None else None
+            delay = attempts.next_delay(told)
+            if delay is None:
+                break
+            self.retries_made += 1
+            time.sleep(delay)
+        raise CenterPointUnavailable(
+            f"CenterPoint at {self._http.base_url} is unavailable after {attempts.made} attempts "
+            f"({problem}) in {attempts.elapsed:.0f} s for {path}. Earlier data and the sync cursor are untouched; "
+            "the sync resumes from the cursor once the API is back (check CenterPoint's status and "
+            "CENTERPOINT_BASE_URL, then re-run it)."
         )
 
     def pages(self, resource: str, *, updated_since: str | None = None) -> Iterator[Page]:

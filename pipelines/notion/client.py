@@ -3,16 +3,16 @@
 The SDK builds every request and parses every answer; this wrapper adds what a long sync needs:
 - a client-side limiter (a token bucket, ~3 requests/s by default, Notion's documented average),
   applied to every HTTP request including retries, through an httpx event hook;
-- bounded retries of 429 (waiting exactly as long as `Retry-After` says), 5xx, timeouts and
-  connection failures, with jittered exponential backoff otherwise. The SDK's own retry is off: it
-  does not retry 5xx answers to POST (search and queries are POSTs that only read) nor connection errors;
+- retries of 429 (waiting as long as `Retry-After` says), 5xx, timeouts and connection failures, with
+  jittered exponential backoff otherwise, for up to `retry_seconds` per call (pipelines/backoff.py), then
+  NotionUnavailable. The SDK's own retry is off: it does not retry 5xx answers to POST (search and
+  queries are POSTs that only read) nor connection errors;
 - readable errors (`NotionError`) that say what to check, and request counts for run metadata.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +21,7 @@ import httpx
 from notion_client import Client, RequestTimeoutError, iterate_paginated_api
 from notion_client.errors import HTTPResponseError
 
+from pipelines.backoff import Backoff, retry_after_seconds
 from pipelines.notion.rate_limit import RateLimiter
 
 NOTION_VERSION = "2025-09-03"
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 
 class NotionError(RuntimeError):
     """Notion could not be read; the message says what to check."""
+
+
+class NotionUnavailable(NotionError):
+    """Notion did not answer usefully within the retry budget: an outage, worth trying again later."""
 
 
 class NotionNotFound(NotionError):
@@ -49,7 +54,8 @@ class NotionClient:
         page_size: int = 100,
         requests_per_second: float | None = NOTION_RATE,
         burst: float = 3.0,
-        max_retries: int = 6,
+        max_retries: int | None = 6,
+        retry_seconds: float = 300.0,
         backoff_base: float = 0.5,
         backoff_cap: float = 60.0,
         timeout: float = 60.0,
@@ -58,9 +64,9 @@ class NotionClient:
         # The SDK appends /v1/ itself; accept a base URL given with or without it.
         self.base_url = (base_url or LIVE_BASE_URL).rstrip("/").removesuffix("/v1")
         self.page_size = page_size
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
+        # max_retries: per call (None: as many as retry_seconds allows); retry_seconds: the longest one call retries.
+        self.backoff = Backoff(base=backoff_base, cap=backoff_cap, budget=retry_seconds,
+                               max_attempts=None if max_retries is None else max_retries + 1)
         self.limiter = RateLimiter(requests_per_second, burst) if requests_per_second else None
         self.requests_made = 0
         self.retries_made = 0
@@ -97,42 +103,36 @@ class NotionClient:
         self.requests_made += 1
 
     # -- one call, retried -------------------------------------------------------------------------
-    def _delay(self, attempt: int, error: Exception | None) -> float:
-        if isinstance(error, HTTPResponseError) and (retry_after := error.headers.get("retry-after")):
-            try:
-                return min(max(float(retry_after), 0.0), self.backoff_cap)
-            except ValueError:
-                pass  # an HTTP date: fall back to backoff
-        # Full jitter keeps parallel workers from retrying in lockstep.
-        return random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
-
     def call(self, what: str, function: Callable[..., Any], **kwargs: Any) -> Any:
         """`function(**kwargs)` (an SDK endpoint), retried; `what` names it in errors."""
-        last_problem = ""
-        for attempt in range(self.max_retries + 1):
-            error: Exception | None = None
+        attempts = self.backoff.start()
+        while True:
+            told: float | None = None
             try:
                 return function(**kwargs)
             except HTTPResponseError as exc:
                 if exc.status not in RETRY_STATUSES:
                     raise self._refused(what, exc) from None
-                error = exc
                 if exc.status == 429:
                     self.rate_limited += 1
-                last_problem = f"HTTP {exc.status} {_code(exc)}".strip()
-            except RequestTimeoutError as exc:
-                error, last_problem = exc, "timed out"
+                told = retry_after_seconds(exc.headers.get("retry-after"))
+                problem = f"HTTP {exc.status} {_code(exc)}".strip()
+            except RequestTimeoutError:
+                problem = "timed out"
             except httpx.TransportError as exc:
-                error, last_problem = exc, f"could not connect ({exc.__class__.__name__}: {exc})"
-            if attempt < self.max_retries:
-                delay = self._delay(attempt, error)
-                self.retries_made += 1
-                self.retry_wait_seconds += delay
-                log.info("Notion %s: %s; retrying in %.1f s", what, last_problem, delay)
-                time.sleep(delay)
-        raise NotionError(
-            f"Notion at {self.base_url} is unavailable after {self.max_retries + 1} attempts ({last_problem}) "
-            f"for {what}. Earlier data is untouched; re-run the sync when Notion is reachable again."
+                problem = f"could not connect ({exc.__class__.__name__}: {exc})"
+            delay = attempts.next_delay(told)
+            if delay is None:
+                break
+            self.retries_made += 1
+            self.retry_wait_seconds += delay
+            log.info("Notion %s: %s; retrying in %.1f s", what, problem, delay)
+            time.sleep(delay)
+        raise NotionUnavailable(
+            f"Notion at {self.base_url} is unavailable after {attempts.made} attempts ({problem}) in "
+            f"{attempts.elapsed:.0f} s for {what}. Earlier data is untouched; re-run the sync when Notion is "
+            "reachable again. It resumes from the saved cursor (if this lasts, check Notion's status page and "
+            "NOTION_BASE_URL)."
         )
 
     def _refused(self, what: str, exc: HTTPResponseError) -> NotionError:

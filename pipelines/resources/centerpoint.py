@@ -23,7 +23,8 @@ class CenterPointResource(dg.ConfigurableResource):
     base_url: str = ""
     auth_scheme: str = "Bearer"
     page_size: int = 100
-    max_retries: int = 6
+    retry_seconds: float = 300.0  # how long one request keeps retrying an unavailable API (SOURCE_RETRY_SECONDS)
+    max_retries: int | None = None  # per request; None: as many as retry_seconds allows
 
     @property
     def sample_mode(self) -> bool:
@@ -51,4 +52,5 @@ class CenterPointResource(dg.ConfigurableResource):
             auth_scheme=self.auth_scheme,
             page_size=self.page_size,
             max_retries=self.max_retries,
+            retry_seconds=self.retry_seconds,
         )

@@ -23,7 +23,8 @@ class NotionResource(dg.ConfigurableResource):
     token: str = ""
     base_url: str = ""
     page_size: int = 100
-    max_retries: int = 6
+    retry_seconds: float = 300.0  # how long one request keeps retrying an unavailable API (SOURCE_RETRY_SECONDS)
+    max_retries: int | None = None  # per request; None: as many as retry_seconds allows
     requests_per_second: float = NOTION_RATE
 
     @property
@@ -50,5 +51,6 @@ class NotionResource(dg.ConfigurableResource):
             base_url=base_url,
             page_size=self.page_size,
             max_retries=self.max_retries,
+            retry_seconds=self.retry_seconds,
             requests_per_second=requests_per_second or None,
         )

@@ -25,7 +25,8 @@ class StripeResource(dg.ConfigurableResource):
     api_base: str = ""  # empty: https://api.stripe.com (with a key) or the sample stand-in (without)
     page_size: int = 100
     max_network_retries: int = 2
-    max_rate_limit_retries: int = 8
+    retry_seconds: float = 300.0  # how long one request keeps retrying an unavailable API (SOURCE_RETRY_SECONDS)
+    max_retries: int | None = None  # ours, per request, after the SDK's; None: as many as retry_seconds allows
     concurrency: int = 4  # objects synced side by side; most of a sync's time is waiting on the API
 
     @property
@@ -56,5 +57,6 @@ class StripeResource(dg.ConfigurableResource):
             api_base=api_base,
             page_size=self.page_size,
             max_network_retries=self.max_network_retries,
-            max_rate_limit_retries=self.max_rate_limit_retries,
+            max_retries=self.max_retries,
+            retry_seconds=self.retry_seconds,
         )

@@ -1,15 +1,16 @@
 """The official Stripe SDK, used for list pages as plain JSON.
 
 `StripeClient.raw_request` gives the response's JSON without building typed objects (~3x cheaper,
-STACK.md). The SDK retries connection errors and 5xx itself (`max_network_retries`), but not rate
-limits: stripe-python 16 raises RateLimitError on 429 and ignores Retry-After. So `get` catches it,
-waits as long as Retry-After says (a little jitter on top, so parallel workers spread out), and
-repeats the same request — a page walk therefore resumes from the last id it had.
+STACK.md). The SDK retries connection errors and 5xx itself (`max_network_retries`, a few quick tries),
+but not rate limits: stripe-python 16 raises RateLimitError on 429 and ignores Retry-After. So `get`
+catches what is worth waiting for (429, 5xx, connection failures once the SDK gave up), waits with
+jittered exponential backoff or as long as Retry-After says (pipelines/backoff.py), and repeats the same
+request — a page walk therefore resumes from the last id it had — for up to `retry_seconds`; then
+StripeUnavailable says so. A wrong key or a bad request raises StripeSyncError at once.
 """
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -17,11 +18,17 @@ from typing import Any
 
 import stripe
 
+from pipelines.backoff import Backoff, retry_after_seconds
+
 LIVE_API_BASE = "https://api.stripe.com"
 
 
 class StripeSyncError(RuntimeError):
     """Stripe could not be read; the message says what to check."""
+
+
+class StripeUnavailable(StripeSyncError):
+    """Stripe did not answer usefully within the retry budget: an outage, worth trying again later."""
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -42,17 +49,19 @@ class StripeApi:
         page_size: int = 100,
         timeout: float = 30.0,
         max_network_retries: int = 2,
-        max_rate_limit_retries: int = 8,
+        max_retries: int | None = 8,
+        retry_seconds: float = 300.0,
         max_wait: float = 60.0,
         backoff_base: float = 0.5,
     ) -> None:
+        """`max_network_retries`: the SDK's own quick retries; `max_retries`: ours after those, per request (None:
+        as many as `retry_seconds` allows); `retry_seconds`: the longest one request keeps retrying."""
         if not 1 <= page_size <= 100:
             raise ValueError("Stripe pages hold 1 to 100 objects.")
         self.api_base = (api_base or LIVE_API_BASE).rstrip("/")
         self.page_size = page_size
-        self.max_rate_limit_retries = max_rate_limit_retries
-        self.max_wait = max_wait
-        self.backoff_base = backoff_base
+        self.backoff = Backoff(base=backoff_base, cap=max_wait, budget=retry_seconds,
+                               max_attempts=None if max_retries is None else max_retries + 1)
         self.max_network_retries = max_network_retries
         # Counters for run metadata; one client serves several sync threads.
         self.requests_made = 0
@@ -67,53 +76,54 @@ class StripeApi:
             http_client=stripe.RequestsClient(timeout=(10.0, timeout)),
         )
 
-    def _rate_limit_delay(self, exc: stripe.RateLimitError, attempt: int) -> float:
-        retry_after = _header(exc.headers, "Retry-After")
-        try:
-            told = float(retry_after) if retry_after is not None else None
-        except ValueError:
-            told = None  # an HTTP date: fall back to backoff
-        if told is not None:
-            return min(told + random.uniform(0, 0.1 * told + 0.05), self.max_wait)
-        return random.uniform(self.backoff_base, min(self.max_wait, self.backoff_base * 2 ** (attempt + 1)))
-
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """GET a /v1 path; the parsed JSON body. Raises StripeSyncError with a readable message."""
-        for attempt in range(self.max_rate_limit_retries + 1):
+        attempts = self.backoff.start()
+        while True:
+            told: float | None = None
+            limited = False
             try:
                 with self._counter_lock:
                     self.requests_made += 1
                 return self._client.raw_request("get", path, **(params or {})).data
             except stripe.RateLimitError as exc:
-                if attempt == self.max_rate_limit_retries:
-                    raise StripeSyncError(
-                        f"Stripe kept rate-limiting {path} after {attempt + 1} attempts. Earlier data is saved; "
-                        "re-run the sync later, or lower the sync's concurrency."
-                    ) from exc
-                delay = self._rate_limit_delay(exc, attempt)
-                with self._counter_lock:
-                    self.rate_limited += 1
-                    self.seconds_waited += delay
-                time.sleep(delay)
+                limited, problem = True, "HTTP 429, rate-limited"
+                told = retry_after_seconds(_header(exc.headers, "Retry-After"))
             except (stripe.AuthenticationError, stripe.PermissionError) as exc:
                 raise StripeSyncError(
                     f"Stripe refused the API key for {path} ({exc.http_status}: {exc.user_message}). "
                     "Check STRIPE_API_KEY: a secret key (sk_...) or a restricted key (rk_...) with read access."
                 ) from exc
             except stripe.APIConnectionError as exc:
-                raise StripeSyncError(
-                    f"Could not reach Stripe at {self.api_base} for {path} after "
-                    f"{self.max_network_retries + 1} attempts ({exc.user_message}). Earlier data is untouched; "
-                    "check the network (and STRIPE_API_BASE if set) and re-run the sync."
-                ) from exc
+                problem = f"could not connect: {exc.user_message}"
             except stripe.InvalidRequestError as exc:
                 raise StripeSyncError(f"Stripe rejected GET {path} {dict(params or {})}: {exc.user_message}") from exc
             except stripe.StripeError as exc:
-                raise StripeSyncError(
-                    f"Stripe answered {exc.http_status} for {path} ({exc.user_message}) after "
-                    f"{self.max_network_retries + 1} attempts. Earlier data is untouched; re-run the sync later."
-                ) from exc
-        raise AssertionError("unreachable")
+                if (exc.http_status or 0) < 500:
+                    raise StripeSyncError(
+                        f"Stripe answered {exc.http_status} for {path} ({exc.user_message}); this is no outage: "
+                        "check STRIPE_API_BASE and the stripe package version."
+                    ) from exc
+                problem = f"HTTP {exc.http_status}: {exc.user_message}"
+                told = retry_after_seconds(_header(exc.headers, "Retry-After"))
+            delay = attempts.next_delay(told)
+            if delay is None:
+                break
+            with self._counter_lock:
+                self.rate_limited += limited
+                self.seconds_waited += delay
+            time.sleep(delay)
+        tries = f"{attempts.made} attempt{'s' if attempts.made != 1 else ''}"
+        if limited:
+            raise StripeUnavailable(
+                f"Stripe kept rate-limiting {path} after {tries} in {attempts.elapsed:.0f} s. Earlier data is "
+                "saved; re-run the sync later, or lower the sync's concurrency."
+            )
+        raise StripeUnavailable(
+            f"Stripe at {self.api_base} is unavailable after {tries} ({problem}) in {attempts.elapsed:.0f} s "
+            f"for {path}. Earlier data is untouched; re-run the sync when Stripe is back: it resumes from the saved "
+            "cursor (if this lasts, check Stripe's status page and STRIPE_API_BASE)."
+        )
 
     def pages(
         self, path: str, params: Mapping[str, Any] | None = None, *, starting_after: str | None = None
