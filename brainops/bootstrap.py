@@ -25,6 +25,25 @@ run_coordinator:
   class: QueuedRunCoordinator
   config:
     max_concurrent_runs: 2
+# The rest as in deploy/dagster.yaml (tests/faults checks they agree).
+# Each run is a subprocess of the code server (DefaultRunLauncher), plus a health check of its worker.
+run_launcher:
+  module: brainops.run_launcher
+  class: MonitoredRunLauncher
+# A run whose worker died (the daemon and its code server killed, the host restarted) is marked failed within
+# a poll interval of the daemon being up; one stuck starting or canceling is ended after 3 minutes.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
+  max_resume_run_attempts: 0  # DefaultRunLauncher cannot resume a run: it is retried instead
+  poll_interval_seconds: 30
+# A run that failed for an infrastructure reason (its worker died) is launched again, twice at most; an asset
+# that failed is not (the source assets have their own retry policy).
+run_retries:
+  enabled: true
+  max_retries: 2
+  retry_on_asset_or_op_failure: false
 telemetry:
   enabled: false
 """

@@ -272,7 +272,8 @@ def test_the_instance_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config["storage"]["postgres"]["postgres_url"] == {"env": "DAGSTER_PG_URL"}
     assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
     assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 4
-    assert config["run_launcher"]["class"] == "DefaultRunLauncher"
+    assert config["run_launcher"] == {"module": "brainops.run_launcher", "class": "MonitoredRunLauncher"}
+    assert config["run_monitoring"]["enabled"] and config["run_retries"]["enabled"]
     assert config["telemetry"]["enabled"] is False
 
 
