@@ -1,11 +1,18 @@
-"""Every failed run lands in app.pipeline_failures and, when ALERT_WEBHOOK_URL is set, is posted there."""
+"""Every failed run lands in app.pipeline_failures and, when ALERT_WEBHOOK_URL is set, is posted there.
+
+The recorded error is the run's failure message followed by what its failed steps said (for a source that was
+down: which source, for how long, and what to do), and says when Dagster retries the run on its own (run
+retries, for a run whose worker died)."""
 
 import os
 
 import dagster as dg
+from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from brainops.warehouse.connection import warehouse_url
 from sensors.failures import Failure, mark_alerted, post_alert, record_failure
+
+MAX_STEP_ERRORS = 3
 
 
 def _planned_assets(context: dg.RunFailureSensorContext) -> set[dg.AssetKey]:
@@ -14,6 +21,36 @@ def _planned_assets(context: dg.RunFailureSensorContext) -> set[dg.AssetKey]:
         context.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
     ).records
     return {r.event_log_entry.dagster_event.asset_key for r in records if r.event_log_entry.dagster_event}
+
+
+def _step_errors(context: dg.RunFailureSensorContext) -> list[str]:
+    """What the failed steps said: a dg.Failure's description, else the exception the step raised."""
+    records = context.instance.get_records_for_run(
+        context.dagster_run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
+    ).records
+    errors: list[str] = []
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        data = event.step_failure_data if event else None
+        if data is None:
+            continue
+        if data.user_failure_data is not None and data.user_failure_data.description:
+            text = data.user_failure_data.description
+        elif data.error is not None:
+            error = data.error.cause or data.error
+            text = error.message.strip()
+        else:
+            continue
+        errors.append(f"{event.step_key}: {text}")
+    return list(dict.fromkeys(errors))[:MAX_STEP_ERRORS]
+
+
+def describe_failure(context: dg.RunFailureSensorContext) -> str:
+    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
+    parts = [context.failure_event.message or "run failed", *_step_errors(context)]
+    if run.tags.get(WILL_RETRY_TAG) == "true":
+        parts.append("Dagster retries the run automatically (run_retries in dagster.yaml).")
+    return "\n".join(parts)
 
 
 @dg.run_failure_sensor(
@@ -26,8 +63,7 @@ def _planned_assets(context: dg.RunFailureSensorContext) -> set[dg.AssetKey]:
 def record_run_failures(context: dg.RunFailureSensorContext) -> None:
     run = context.dagster_run
     keys = sorted("/".join(k.path) for k in (run.asset_selection or _planned_assets(context)))
-    error = context.failure_event.message or "run failed"
-    failure = Failure(run_id=run.run_id, job_name=run.job_name, asset_keys=keys, error=error)
+    failure = Failure(run_id=run.run_id, job_name=run.job_name, asset_keys=keys, error=describe_failure(context))
     import psycopg
 
     with psycopg.connect(warehouse_url()) as conn:
