@@ -11,6 +11,7 @@ from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from brainops.warehouse.connection import warehouse_url
 from sensors.failures import Failure, mark_alerted, post_alert, record_failure
+from sensors.step_failures import step_failures
 
 MAX_STEP_ERRORS = 3
 
@@ -24,24 +25,7 @@ def _planned_assets(context: dg.RunFailureSensorContext) -> set[dg.AssetKey]:
 
 
 def _step_errors(context: dg.RunFailureSensorContext) -> list[str]:
-    """What the failed steps said: a dg.Failure's description, else the exception the step raised."""
-    records = context.instance.get_records_for_run(
-        context.dagster_run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
-    ).records
-    errors: list[str] = []
-    for record in records:
-        event = record.event_log_entry.dagster_event
-        data = event.step_failure_data if event else None
-        if data is None:
-            continue
-        if data.user_failure_data is not None and data.user_failure_data.description:
-            text = data.user_failure_data.description
-        elif data.error is not None:
-            error = data.error.cause or data.error
-            text = error.message.strip()
-        else:
-            continue
-        errors.append(f"{event.step_key}: {text}")
+    errors = [f"{step}: {text}" for step, text in step_failures(context.instance, context.dagster_run.run_id)]
     return list(dict.fromkeys(errors))[:MAX_STEP_ERRORS]
 
 

@@ -31,6 +31,7 @@ import dagster as dg
 from pipelines.assets.ies import EXTRACTIONS_KEY, ies_documents_partitions
 from pipelines.ies import uploads
 from pipelines.resources.warehouse import WarehouseResource
+from sensors.retries import latest_attempt, retry_pending
 
 INTERVAL_SECONDS = int(os.environ.get("IES_SENSOR_INTERVAL_SECONDS") or 15)
 MAX_PER_TICK = 100
@@ -79,14 +80,18 @@ def _refresh_in_flight(instance: dg.DagsterInstance) -> dg.DagsterRun | None:
 
 
 def _settle_abandoned(context: dg.SensorEvaluationContext, conn) -> list[str]:
-    """Uploads left 'processing' by a run that died without recording a verdict (killed, terminated)."""
+    """Uploads left 'processing' by a run that died without recording a verdict (killed, terminated), once no
+    automatic retry of it is pending or running (a retry's own run records the verdict)."""
     settled = []
     for upload in uploads.processing(conn):
         run = context.instance.get_run_by_id(upload.run_id) if upload.run_id else None
-        if run is not None and run.status in ENDED_WITHOUT_VERDICT:
+        if run is None:
+            continue
+        run = latest_attempt(context.instance, run)
+        if run.status in ENDED_WITHOUT_VERDICT and not retry_pending(run):
             reason = (f"The extraction run {run.run_id} ended ({run.status.value.lower()}) before it finished; "
                       f"re-run partition {upload.document_id} of raw/ies_extractions in the Dagster UI.")
-            uploads.mark_finished(conn, upload.document_id, "failed", reason, run_id=run.run_id)
+            uploads.mark_finished(conn, upload.document_id, "failed", reason, run_id=upload.run_id)
             settled.append(upload.document_id)
     return settled
 

@@ -2,7 +2,8 @@
 
 Each tick, first the batch in flight: once its run succeeded its events get processed_at; if it
 failed (or never launched) they are counted a failed attempt and retried with the next batch, up to
-WEBHOOK_MAX_ATTEMPTS, then left unprocessed with last_error. Then, with no batch in flight, the new
+WEBHOOK_MAX_ATTEMPTS, then left unprocessed with last_error. A run that Dagster retries itself (run_retries:
+its worker died) is waited for; the retry carries the batch's tags. Then, with no batch in flight, the new
 events of every source that can route them become ONE run of the assets they change plus every
 dbt model downstream. One batch at a time: events arriving meanwhile wait for the next, bigger batch.
 
@@ -22,6 +23,8 @@ import dagster as dg
 
 from pipelines import webhook_queue as queue
 from pipelines.resources.warehouse import WarehouseResource
+from sensors.retries import retry_pending
+from sensors.step_failures import step_failures
 
 BATCH_TAG = "brainops/webhook_batch"
 EVENTS_TAG = "brainops/webhook_event_ids"
@@ -63,10 +66,8 @@ def _run_of(instance: dg.DagsterInstance, batch: Batch) -> dg.DagsterRun | None:
 
 def _failure_message(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str:
     try:
-        for record in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
-            error = record.dagster_event.step_failure_data.error  # type: ignore[union-attr]
-            if error is not None:
-                return f"run {run.run_id} {run.status.value.lower()}: {error.message.strip()[:1500]}"
+        for _step, text in step_failures(instance, run.run_id):
+            return f"run {run.run_id} {run.status.value.lower()}: {text[:1500]}"
     except Exception:  # the message is a courtesy; the status is what counts
         pass
     return f"run {run.run_id} {run.status.value.lower()}"
@@ -87,6 +88,8 @@ def _settle(context: dg.SensorEvaluationContext, conn, batch: Batch) -> str | li
         return f"Waiting for the run of webhook batch {batch.key} to start."
     if run is not None and run.status not in FINISHED:
         return f"Webhook batch {batch.key} is in run {run.run_id} ({run.status.value})."
+    if run is not None and retry_pending(run):  # its worker died; the retry carries the batch's tag too
+        return f"Webhook batch {batch.key}: run {run.run_id} failed and Dagster is launching a retry of it."
     if run is not None and run.status == dg.DagsterRunStatus.SUCCESS:
         queue.mark_processed(conn, batch.ids, run.run_id)
         context.log.info(f"Webhook batch {batch.key}: {len(batch.ids)} events processed by run {run.run_id}.")

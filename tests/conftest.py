@@ -33,6 +33,9 @@ for var in (
     os.environ.pop(var, None)
 os.environ["DAGSTER_HOME"] = str(_SESSION_DIR / "dagster_home")
 os.environ["SAMPLE_SCALE"] = "0.05"
+# An ingest step whose source is down is not retried in-process (production waits minutes between tries);
+# tests/faults sets its own, compressed, retry settings.
+os.environ["SOURCE_RUN_RETRIES"] = "0"
 
 from brainops.warehouse import connection, embedded, migrate  # noqa: E402
 

@@ -11,6 +11,7 @@ StripeUnavailable says so. A wrong key or a bad request raises StripeSyncError a
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -38,6 +39,17 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
         return value
     lowered = name.lower()
     return next((v for k, v in headers.items() if k.lower() == lowered), None)
+
+
+def _network_cause(text: str | None) -> str:
+    """The SDK's connection messages are advice for Stripe support around the cause; keep just the cause
+    ("Connection refused", "ReadTimeout"), so one outage reads the same for every object synced."""
+    text = text or ""
+    if found := re.search(r"\[Errno -?\d+\] ([^\"')\]]+)", text):
+        return found.group(1).strip()
+    if found := re.search(r"Network error: (\w+)", text):
+        return found.group(1)
+    return " ".join(text.split())[:160]
 
 
 class StripeApi:
@@ -95,7 +107,7 @@ class StripeApi:
                     "Check STRIPE_API_KEY: a secret key (sk_...) or a restricted key (rk_...) with read access."
                 ) from exc
             except stripe.APIConnectionError as exc:
-                problem = f"could not connect: {exc.user_message}"
+                problem = f"could not connect: {_network_cause(exc.user_message)}"
             except stripe.InvalidRequestError as exc:
                 raise StripeSyncError(f"Stripe rejected GET {path} {dict(params or {})}: {exc.user_message}") from exc
             except stripe.StripeError as exc:
