@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     anthropic_api_key: str | None = None
     openai_api_key: str | None = None
     embeddings_provider: str = "local"
+    # How long an LLM request may take and how often the SDK retries it: structured calls (IES; each request is
+    # also bounded by the document's time limit) and chat, whose answer falls back to the passages sooner.
+    llm_timeout_seconds: float = 120
+    llm_max_retries: int = 3
+    chat_llm_timeout_seconds: float = 15
+    chat_llm_max_retries: int = 1
     # Search (pipelines/rag): HNSW ef_search and candidates per branch; torch threads for query embedding
     # in the API (one short query gains little from a second thread and loses much when cores are busy).
     search_ef_search: int = 100

@@ -11,13 +11,15 @@ Speaks what the SDK relies on:
   `message_stop`.
 - Errors as Anthropic sends them (`{"type": "error", "error": {"type", "message"}}`): 400
   invalid_request_error, 401 authentication_error, and scripted 429 rate_limit_error (with retry-after
-  and retry-after-ms), 500 api_error and 529 overloaded_error.
+  and retry-after-ms), 500 api_error and 529 overloaded_error; scripted slow answers (timeouts) and streams
+  that drop midway (Control in llm_common.py).
 What it answers comes from a responder (brainops/standins/llm_common.py); by default the smallest
 instance of a forced tool's schema, or an echo.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import Iterator
@@ -60,6 +62,8 @@ def create_app(responder: Responder | None = None, *, api_key: str | None = None
         except ValueError:
             return error(400, "The request body is not valid JSON.")
         status = control.seen(body)
+        if delay := control.take_delay():
+            await asyncio.sleep(delay)  # a scripted slow answer: the client's timeout decides
         if status:
             headers = {"retry-after": "1", "retry-after-ms": str(control.retry_after_ms)} if status == 429 else {}
             return error(status, _MESSAGES.get(status, "Injected failure."), headers)
@@ -70,7 +74,7 @@ def create_app(responder: Responder | None = None, *, api_key: str | None = None
         reply = app.state.responder(parsed)
         message = _message(f"msg_standin_{next(ids):06d}", parsed, reply)
         if parsed.stream:
-            return StreamingResponse(_events(message), media_type="text/event-stream")
+            return StreamingResponse(control.cut(_events(message)), media_type="text/event-stream")
         return JSONResponse(message, headers={"request-id": f"req_standin_{next(ids):06d}"})
 
     return app

@@ -12,7 +12,7 @@ import json
 import re
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,11 +148,18 @@ def chunks(text: str, size: int = 12) -> list[str]:
     return pieces or [""]
 
 
+class StreamCut(ConnectionAbortedError):
+    """Raised inside a streamed answer: the server drops the connection mid-answer, as a failing provider does."""
+
+
 @dataclass
 class Control:
-    """Per app: the requests seen (for assertions) and scripted failures for the next requests."""
+    """Per app: the requests seen (for assertions) and scripted failures for the next requests: error statuses,
+    answers that come too late (timeouts), streams that stop midway."""
 
     failures: deque[int] = field(default_factory=deque)
+    delays: deque[float] = field(default_factory=deque)
+    cuts: deque[int] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
     retry_after_ms: int = 20
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -161,6 +168,29 @@ class Control:
         """The next len(statuses) requests answer these HTTP statuses (429, 500, 529, ...)."""
         with self._lock:
             self.failures.extend(statuses)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        """The next `times` requests wait `seconds` before answering: a client with a shorter timeout gives up."""
+        with self._lock:
+            self.delays.extend([seconds] * times)
+
+    def cut_next_stream(self, after_events: int) -> None:
+        """The next streamed answer drops its connection after `after_events` server-sent events."""
+        with self._lock:
+            self.cuts.append(after_events)
+
+    def take_delay(self) -> float:
+        with self._lock:
+            return self.delays.popleft() if self.delays else 0.0
+
+    def cut(self, events: Iterator[str]) -> Iterator[str]:
+        """`events`, unless a cut is scripted: then the first few, and a dropped connection."""
+        with self._lock:
+            after = self.cuts.popleft() if self.cuts else None
+        for sent, event in enumerate(events):
+            if after is not None and sent >= after:
+                raise StreamCut(f"The local stand-in dropped the stream after {after} events (a scripted fault).")
+            yield event
 
     def seen(self, body: dict[str, Any]) -> int | None:
         """Log a request; the status it must fail with, if one is scripted."""

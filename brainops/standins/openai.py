@@ -13,12 +13,14 @@ Speaks what the SDK relies on:
   always gives the same vector, and texts sharing words lie close), `dimensions`, and the SDK's default
   `encoding_format: base64` (float32 little-endian) as well as `float`.
 - Errors as OpenAI sends them (`{"error": {"message", "type", "param", "code"}}`): 400, 401
-  invalid_api_key, and scripted 429 rate_limit_exceeded (with retry-after and retry-after-ms) and 500.
+  invalid_api_key, and scripted 429 rate_limit_exceeded (with retry-after and retry-after-ms) and 500;
+  scripted slow answers (timeouts) and streams that drop midway (Control in llm_common.py).
 What it answers comes from a responder (brainops/standins/llm_common.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import itertools
@@ -89,6 +91,8 @@ def create_app(responder: Responder | None = None, *, api_key: str | None = None
         except ValueError:
             return None, error(400, "We could not parse the JSON body of your request.", "invalid_request_error")
         status = control.seen(body)
+        if delay := control.take_delay():
+            await asyncio.sleep(delay)  # a scripted slow answer: the client's timeout decides
         if status:
             message, kind, code = _ERRORS.get(status, ("Injected failure.", "server_error", None))
             headers = {"retry-after": "1", "retry-after-ms": str(control.retry_after_ms)} if status == 429 else {}
@@ -108,7 +112,7 @@ def create_app(responder: Responder | None = None, *, api_key: str | None = None
         completion = _completion(f"chatcmpl-standin{next(ids):06d}", parsed, reply)
         if parsed.stream:
             usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            return StreamingResponse(_chunks(completion, usage), media_type="text/event-stream")
+            return StreamingResponse(control.cut(_chunks(completion, usage)), media_type="text/event-stream")
         return JSONResponse(completion)
 
     @app.post("/v1/embeddings")

@@ -126,14 +126,21 @@ def best_sentences(content: str, question: str, *, limit: int = 2, words: int = 
     return _clip(" … ".join(" ".join(units[i].split()) for i in sorted(ranked)), words)
 
 
-def extractive_answer(passages: list[Passage], question: str = "", *, limit: int = 3) -> str:
-    """Without a language model: the best passages, quoted briefly and cited, and a line saying why."""
-    head = ("No language model is configured (set ANTHROPIC_API_KEY or OPENAI_API_KEY for written answers), "
-            "so here are the most relevant passages from the knowledge base:")
-    if not passages:
-        return head.rsplit(",", 1)[0] + ", and nothing in the knowledge base matched the question."
-    lines = [head, ""]
+NO_MODEL = "No language model is configured (set ANTHROPIC_API_KEY or OPENAI_API_KEY for written answers)"
+
+
+def passage_lines(passages: list[Passage], question: str = "", *, limit: int = 3) -> list[str]:
+    """The best passages, each quoted briefly where it answers the question, and cited."""
+    lines = []
     for number, passage in enumerate(passages[:limit], start=1):
         where = " > ".join(part for part in (passage.title, passage.heading_path) if part) or passage.source
         lines.append(f"{number}. {where} [{passage.chunk_id}]: {best_sentences(passage.content, question)}")
-    return "\n".join(lines)
+    return lines
+
+
+def extractive_answer(passages: list[Passage], question: str = "", *, limit: int = 3, why: str = NO_MODEL) -> str:
+    """Without a language model: the best passages, quoted briefly and cited, after a line saying `why`."""
+    if not passages:
+        return f"{why}, and nothing in the knowledge base matched the question."
+    return "\n".join([f"{why}, so here are the most relevant passages from the knowledge base:", "",
+                      *passage_lines(passages, question, limit=limit)])

@@ -88,7 +88,9 @@ def _bounded(llm: LlmClient | None, deadline: Deadline) -> LlmClient | None:
     API cannot hold the worker long past it; the deadline is checked again between calls."""
     client = getattr(llm, "client", None)
     if client is not None and hasattr(client, "with_options"):
-        llm.client = client.with_options(timeout=min(deadline.seconds, 120.0))  # type: ignore[union-attr]
+        timeout = min(deadline.seconds, getattr(llm, "timeout", 120.0))  # LLM_TIMEOUT_SECONDS, at most the limit
+        llm.client = client.with_options(timeout=timeout)  # type: ignore[union-attr]
+        llm.timeout = timeout  # type: ignore[union-attr]
     return llm
 
 

@@ -21,7 +21,7 @@ class AnthropicLlm(RecordedClient):
                  max_retries: int = 3, timeout: float = 120.0) -> None:
         import anthropic
 
-        super().__init__(model=model, sink=sink, max_retries=max_retries)
+        super().__init__(model=model, sink=sink, max_retries=max_retries, timeout=timeout)
         self.client = anthropic.Anthropic(api_key=api_key, max_retries=max_retries, timeout=timeout)
 
     def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int) -> Answer:

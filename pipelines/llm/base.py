@@ -78,12 +78,14 @@ class RecordedClient:
     label = "The LLM"  # how error messages name the service
     key_variable = ""
 
-    def __init__(self, *, model: str, sink: CallSink | None = None, max_retries: int = 3) -> None:
+    def __init__(self, *, model: str, sink: CallSink | None = None, max_retries: int = 3,
+                 timeout: float = 120.0) -> None:
         from pipelines.llm.recording import stderr_sink
 
         self.model = model
         self.sink = sink or stderr_sink
         self.max_retries = max_retries
+        self.timeout = timeout  # seconds the SDK waits to connect and for each read
 
     @property
     def name(self) -> str:
@@ -120,10 +122,15 @@ class RecordedClient:
                            f"({where}: {errors[0].message[:160]}); the answer was not used.")
         return answer.arguments
 
-    def describe(self, exc: Exception) -> str:
-        """An SDK exception as a sentence that says what to do."""
+    def describe(self, exc: Exception, *, midway: bool = False) -> str:
+        """An SDK exception as a sentence that says what to do. `midway`: a streamed answer had begun (no retry
+        then: the SDKs retry requests, not streams)."""
         status = getattr(exc, "status_code", None)
         detail = str(getattr(exc, "message", None) or exc)[:200]
+        name = type(exc).__name__
+        if midway and status is None and any(word in name for word in ("Timeout", "Connection", "Protocol")):
+            what = f"stalled for over {self.timeout:g} s" if "Timeout" in name else "dropped the connection"
+            return f"{self.label} {what} midway through the answer ({name}: {detail}); try again later."
         tries = f"after {self.max_retries + 1} attempts" if self.max_retries else "at once"
         if status == 429:
             return (f"{self.label} rate-limited the request (HTTP 429) {tries}; wait a minute and extract again, "
@@ -139,9 +146,14 @@ class RecordedClient:
             return f"{self.label} failed (HTTP {status}) {tries}: {detail}; extract again later."
         if status is not None:
             return f"{self.label} refused the request (HTTP {status}): {detail}."
-        if "Connection" in type(exc).__name__ or "Timeout" in type(exc).__name__:
+        if "Timeout" in type(exc).__name__:
+            return (f"{self.label} did not answer within {self.timeout:g} s {tries} ({type(exc).__name__}); try "
+                    "again later, or allow longer (LLM_TIMEOUT_SECONDS, CHAT_LLM_TIMEOUT_SECONDS for chat).")
+        if "Connection" in type(exc).__name__:
             return (f"{self.label} could not be reached ({type(exc).__name__}: {detail}); check the network or "
                     "the base URL.")
+        if "Protocol" in type(exc).__name__:  # e.g. the connection dropped in the middle of a streamed answer
+            return f"{self.label} dropped the connection ({type(exc).__name__}: {detail}); try again later."
         return f"{self.label} call failed ({type(exc).__name__}: {detail})."
 
     # --- streaming text (chat) -------------------------------------------------------------------------
@@ -204,10 +216,13 @@ class TextStream:
 
     def __iter__(self) -> Iterator[str]:
         started = time.perf_counter()
+        produced = False
         try:
-            yield from self.client._stream(**self._args, usage=self.usage)
+            for delta in self.client._stream(**self._args, usage=self.usage):
+                produced = True
+                yield delta
         except Exception as exc:
-            message = str(exc) if isinstance(exc, LlmError) else self.client.describe(exc)
+            message = str(exc) if isinstance(exc, LlmError) else self.client.describe(exc, midway=produced)
             self._finish(started, "error", message)
             raise LlmError(message) from exc
         self._finish(started, "ok", None)

@@ -2,8 +2,8 @@
 
 Events, in order: `citations` (the session id and the retrieved passages: chunk ids, titles, urls), then
 `token` events (`{"text": ...}`) as the answer is written, then `done` (session id, the chunk ids the
-answer cited, usage: tokens and cost). A model failure mid-answer ends the stream with an `error` event
-(`{"detail": ...}`) and stores nothing of that exchange.
+answer cited, usage: tokens and cost). When the model fails, the answer still comes: extractive, or cut
+short, with a line saying so (pipelines/chat/answer.py; `usage.model_error` says why).
 """
 
 from __future__ import annotations

@@ -126,6 +126,33 @@ def test_a_lasting_rate_limit_fails_readably_and_extraction_goes_on(llm_standin:
     assert result["status"] in ("extracted", "needs_review") and result["line_items"]
 
 
+@pytest.mark.parametrize("fault", ["5xx", "timeout"])
+def test_a_failing_or_silent_provider_leaves_the_labels_to_the_keyword_rules(
+        llm_standin: Standin, statement: Path, monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    from brainops.settings import get_settings
+
+    monkeypatch.setenv("LLM_TIMEOUT_SECONDS", "0.5")
+    monkeypatch.setenv("LLM_MAX_RETRIES", "1")
+    get_settings.cache_clear()
+    try:
+        llm = llm_from_env(sink=(calls := []).append)
+    finally:
+        get_settings.cache_clear()
+    if fault == "5xx":
+        llm_standin.control.fail_next(500, 500)
+    else:
+        llm_standin.control.delay_next(3, times=2)
+    result = extract(statement, llm=llm)
+    assert len(llm_standin.requests) == 2  # the first try and the one retry LLM_MAX_RETRIES allows
+    [call] = calls
+    assert call.status == "error"
+    assert ("(HTTP 500) after 2 attempts" if fault == "5xx" else "did not answer within 0.5 s") in call.error
+    assert any(call.error in w and "keyword rules mapped them instead" in w for w in result["warnings"])
+    assert result["status"] in ("extracted", "needs_review") and result["line_items"]  # the document goes on
+    item = next(i for i in result["line_items"] if i["label"] == "Qwerty Flibbertigibbet")
+    assert item["canonical"] == "other_operating_expenses"  # the keyword catch-all, not the LLM
+
+
 def test_a_wrong_key_says_which_variable_to_check(llm_standin: Standin, statement: Path, monkeypatch) -> None:
     variable = "ANTHROPIC_API_KEY" if llm_standin.provider == "anthropic" else "OPENAI_API_KEY"
     monkeypatch.setenv(variable, "sk-wrong")
