@@ -8,8 +8,11 @@ checks the workers of launchers that support it (not DefaultRunLauncher, as of D
 monitoring daemon asks, every poll_interval_seconds, whether each started run's worker lives:
 - the code server that launched the run answers and still runs it: RUNNING;
 - it answers but does not know the run (it restarted since, and the worker went with it): FAILED;
-- it does not answer: FAILED, unless the worker's process (its pid is in the run's events) is still alive on this
-  host: an orphaned worker finishes and reports on its own.
+- it is gone (connection refused, no such host or socket): FAILED, unless the worker's process (its pid is in the
+  run's events) is still alive on this host: an orphaned worker finishes and reports on its own;
+- anything else (slow to answer, a server that cannot tell): RUNNING, asked again next poll. This needs a
+  `dagster api grpc` code server (what the daemon spawns locally, and docker-compose's code-location): the
+  `dagster code-server start` proxy does not pass the question on.
 Dagster marks a FAILED one failed, with the reason below, and run retries (run_retries) launch it again.
 """
 
@@ -19,7 +22,9 @@ import json
 import os
 import socket
 
+import grpc
 from dagster import DagsterEventType
+from dagster._core.errors import DagsterUserCodeUnreachableError
 from dagster._core.launcher import CheckRunHealthResult, DefaultRunLauncher, WorkerStatus
 from dagster._core.storage.dagster_run import DagsterRun
 from dagster._core.storage.tags import GRPC_INFO_TAG
@@ -48,8 +53,13 @@ class MonitoredRunLauncher(DefaultRunLauncher):
                                    socket=info.get("socket"), use_ssl=bool(info.get("use_ssl")))
         try:
             current = deserialize_value(client.get_current_runs(), GetCurrentRunsResult).current_runs
-        except Exception:  # unreachable: refused, no such socket, timed out
-            return self._server_gone(run, info, where)
+        except DagsterUserCodeUnreachableError as exc:
+            code = exc.__cause__.code() if isinstance(exc.__cause__, grpc.RpcError) else None
+            if code == grpc.StatusCode.UNAVAILABLE:  # refused, no such socket or host: the server is gone
+                return self._server_gone(run, info, where)
+            # Slow to answer, or a server that cannot tell (`dagster code-server start` does not pass this
+            # question on to the server that runs the code): never fail a run on a doubt; asked again next poll.
+            return CheckRunHealthResult(WorkerStatus.RUNNING, f"the code server at {where} could not tell: {exc}")
         if run.run_id in current:
             return CheckRunHealthResult(WorkerStatus.RUNNING)
         return CheckRunHealthResult(
