@@ -98,3 +98,14 @@ def sample_dir() -> Path:
     if not (out / "manifest.json").exists():
         generate(out, scale=0.05, seed=7)
     return out
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_afresh() -> Iterator[None]:
+    """Settings are cached per process (brainops.settings.get_settings): forget them around every test, so an
+    environment a test set (and monkeypatch undid) never outlives it in the cache."""
+    from brainops.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

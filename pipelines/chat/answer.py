@@ -90,8 +90,10 @@ class AnswerStream:
                 yield delta
             return
         system, turns = build_prompt(self.question, self.passages, self.history)
-        stream = self.llm.stream_text(system=system, messages=turns, purpose=PURPOSE, max_tokens=MAX_ANSWER_TOKENS)
+        stream = None
         try:
+            stream = self.llm.stream_text(system=system, messages=turns, purpose=PURPOSE,
+                                          max_tokens=MAX_ANSWER_TOKENS)
             async for delta in _in_thread(iter(stream)):
                 self.text += delta
                 yield delta
@@ -104,9 +106,10 @@ class AnswerStream:
                         else unavailable_answer(self.passages, self.question, label))
             async for delta in self._say(fallback):
                 yield delta
-            self.usage = {**stream.usage.as_json(), "fallback": EXTRACTIVE, "model_error": self.model_error}
+            spent = stream.usage.as_json() if stream is not None else self.usage
+            self.usage = {**spent, "fallback": EXTRACTIVE, "model_error": self.model_error}
             return
-        self.usage = stream.usage.as_json()
+        self.usage = stream.usage.as_json()  # type: ignore[union-attr]
 
     async def _say(self, text: str) -> AsyncIterator[str]:
         async for delta in _in_thread(_words(text)):

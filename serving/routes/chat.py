@@ -23,8 +23,8 @@ from brainops.settings import get_settings
 from pipelines.chat.answer import AnswerStream, chat_llm
 from pipelines.chat.prompt import MAX_MESSAGE_CHARS, Passage, check_message, retrieval_query
 from pipelines.chat.retrieval import retrieve
-from pipelines.chat.sessions import Exchange, SessionNotFound, load_history, record_calls, save_exchange
-from pipelines.llm.base import ChatTurn, LlmCall, LlmError
+from pipelines.chat.sessions import Exchange, SessionNotFound, load_history, save_exchange
+from pipelines.llm.base import ChatTurn, LlmCall
 from pipelines.rag.embedder import Embedder
 from pipelines.rag.search import MAX_QUERY_CHARS
 from serving.deps import CurrentCaller, DbDep
@@ -84,14 +84,9 @@ async def chat(
         yield _event("citations", {"session_id": str(session_id), "citations": [p.citation() for p in passages]})
         calls: list[LlmCall] = []
         answer = AnswerStream(question, passages, history, chat_llm(calls.append))
-        try:
-            async for delta in answer:
-                yield _event("token", {"text": delta})
-        except LlmError as exc:
-            async with pool.connection() as c:
-                await record_calls(c, calls)  # what it spent is kept; the exchange is not
-            yield _event("error", {"detail": str(exc), "session_id": str(session_id)})
-            return
+        # A model failure does not end the stream: the answer falls back to the passages (AnswerStream).
+        async for delta in answer:
+            yield _event("token", {"text": delta})
         cited = answer.cited
         citations = [p.citation() for p in passages if p.chunk_id in cited] or [p.citation() for p in passages]
         exchange = Exchange(session_id, question, answer.text, citations, answer.usage)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipelines.chat.answer import AnswerStream, chat_llm
 from pipelines.chat.prompt import check_message
 from pipelines.chat.sessions import record_calls
-from pipelines.llm.base import ChatTurn, LlmCall, LlmError
+from pipelines.llm.base import ChatTurn, LlmCall
 from serving.deps import CurrentCaller, DbDep
 from serving.embedding import EmbedderDep
 from serving.routes.chat import passages_for
@@ -86,14 +86,10 @@ async def chat_completions(
     created = int(time.time())
     pool = request.app.state.pool
 
+    # A model failure still answers: from the passages, saying so (AnswerStream).
     if not body.stream:
-        try:
-            async for _ in answer:
-                pass
-        except LlmError as exc:
-            await record_calls(conn, calls)
-            return JSONResponse({"error": {"message": str(exc), "type": "server_error", "param": None,
-                                           "code": "upstream_llm_error"}}, status_code=502)
+        async for _ in answer:
+            pass
         await record_calls(conn, calls)
         return JSONResponse({
             "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
@@ -109,15 +105,8 @@ async def chat_completions(
 
     async def chunks() -> AsyncIterator[str]:
         yield chunk({"role": "assistant", "content": ""}, citations=citations)
-        try:
-            async for delta in answer:
-                yield chunk({"content": delta})
-        except LlmError as exc:
-            async with pool.connection() as c:
-                await record_calls(c, calls)
-            # Mid-stream the status is already sent: OpenAI reports errors in the stream the same way.
-            yield f"data: {json.dumps({'error': {'message': str(exc), 'type': 'server_error'}})}\n\n"
-            return
+        async for delta in answer:
+            yield chunk({"content": delta})
         async with pool.connection() as c:
             await record_calls(c, calls)
         yield chunk({}, "stop", usage=_openai_usage(answer.usage))
