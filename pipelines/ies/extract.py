@@ -12,19 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.ies import result as contract
+from pipelines.ies.assemble import assemble
 from pipelines.ies.csv_reader import read_csv
 from pipelines.ies.facts import currency, entity_name, statement_type
 from pipelines.ies.labels import MapperChain, default_chain
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
-from pipelines.ies.numbers import unit_multiplier
 from pipelines.ies.ocr import available_engine, ocr_words
-from pipelines.ies.pdf_layout import Word, read_pdf_words, table_from_words
-from pipelines.ies.periods import read_columns
+from pipelines.ies.pdf_layout import Word, income_tables, read_pdf_words
 from pipelines.ies.sniff import REASONS, file_kind
-from pipelines.ies.spread import build_spread, infer_ytd_months
 from pipelines.ies.table import RawTable, UnreadableFile
-from pipelines.ies.tieouts import run_checks
-from pipelines.ies.xlsx_reader import read_xlsx
+from pipelines.ies.xlsx_reader import read_xlsx_statements
 from pipelines.llm import LlmClient, LlmError
 
 
@@ -106,7 +103,7 @@ def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: Ll
         return contract.failed(out, reason)
     try:
         table = read_with_llm(llm, text, document_id=out["document_id"], truncated=truncated)
-        result = _spread(table, out, chain, deadline)
+        result = _spread([table], out, chain, deadline)
     except (LlmError, UnreadableFile) as exc:
         return contract.failed(out, f"{reason} {exc}")
     note = (f"The layout reader could not structure the document ({reason.rstrip('.')}); an LLM "
@@ -117,22 +114,23 @@ def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: Ll
 
 
 def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: Deadline,
-          limits: SizeLimits) -> RawTable | dict[str, Any]:
-    """The file's table, or (for a scan nothing can read) the finished needs_review result."""
+          limits: SizeLimits) -> list[RawTable] | dict[str, Any]:
+    """The file's income statements (one table each), or (for a scan nothing can read) the finished
+    needs_review result."""
     kind = file_kind(data)
     if kind == "csv":
-        return read_csv(data, limits)
+        return [read_csv(data, limits)]
     if kind == "xlsx":
-        return read_xlsx(data, limits)
+        return read_xlsx_statements(data, limits)
     if kind != "pdf":
         raise UnreadableFile(REASONS[kind])
     pages, chars, images, scanned = read_pdf_words(data, deadline, limits)
     if chars:
-        table = table_from_words(pages)
+        tables = income_tables(pages)
         if scanned:
-            table.warnings.append(f"Page(s) {', '.join(map(str, scanned))} are scanned images without text and "
-                                  "were not read; check them by hand.")
-        return table
+            tables[0].warnings.append(f"Page(s) {', '.join(map(str, scanned))} are scanned images without text "
+                                      "and were not read; check them by hand.")
+        return tables
     if not images:
         raise UnreadableFile("The PDF has no text and no images; export the statement again and upload it.")
     engine, why_not = available_engine()
@@ -141,58 +139,42 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
     # kept: the LLM fallback reads these words if the layout cannot
     scan.extend(ocr_words(data, engine, deadline=deadline, limits=limits))
-    return table_from_words(scan, method=f"ocr:{engine.name}+layout")
+    return income_tables(scan, method=f"ocr:{engine.name}+layout")
 
 
 def _extract(data: bytes, out: dict[str, Any], chain: MapperChain, scan: list[list[Word]],
              deadline: Deadline, limits: SizeLimits) -> dict[str, Any]:
-    table = _read(data, out, scan, deadline, limits)
-    if isinstance(table, dict):
-        return table
+    tables = _read(data, out, scan, deadline, limits)
+    if isinstance(tables, dict):
+        return tables
     deadline.check("after reading the layout")
-    return _spread(table, out, chain, deadline)
+    return _spread(tables, out, chain, deadline)
 
 
-def _spread(table: RawTable, out: dict[str, Any], chain: MapperChain, deadline: Deadline) -> dict[str, Any]:
-    reading = read_columns(table.headings, "\n".join(table.context))
-    if not any(reading.periods):
-        raise UnreadableFile(
-            f"None of the column headings ({', '.join(repr(h) for h in table.headings if h)}) names a period "
-            "(a year, fiscal year, month or T-12 total); check the statement's header row.")
-    multiplier = unit_multiplier(table.context + table.headings)
-    chain.prepare([row.label for row in table.rows])
-    spread = build_spread(table, reading.periods, chain, multiplier)
-    # a stage that batches (the LLM) answered what it deferred: map the rows again
-    for _ in range(3):
-        deadline.check("while mapping labels")
-        if not chain.resolve():
-            break
-        spread = build_spread(table, reading.periods, chain, multiplier)
-    if table.method.startswith(("ocr", "llm")):
-        for item in spread.items:  # OCR can misread a digit, an LLM miscopy one, that the tie-outs happen not to catch
-            item.confidence *= 0.9
-    if not spread.items:
+def _spread(tables: list[RawTable], out: dict[str, Any], chain: MapperChain, deadline: Deadline) -> dict[str, Any]:
+    done = assemble(tables, chain, deadline)
+    if not done.items:
         raise UnreadableFile("No rows with figures were found under the period columns; check the file is the "
                              "statement itself.")
-    infer_ytd_months(spread)
-    checks, totals = run_checks(spread)
-    items = [item.as_json() for item in spread.items]
-    check_json = [c.as_json() for c in checks]
-    unknown = [item.label for item in spread.items if not item.known]
-    status, reasons = contract.judge(check_json, items, unknown)
-    details = [c.detail for c in checks if c.detail]
-    mappers = sorted({item.mapper for item in spread.items if item.known} - {"dictionary", "keywords"})
+    items = [item.as_json() for item in done.items]
+    check_json = [c.as_json() for c in done.checks]
+    mappers = sorted({item.mapper for item in done.items if item.known} - {"dictionary", "keywords", "structure"})
+    first = done.reads[0].table
+    context = [line for read in done.reads for line in read.table.context]
+    headings = [h for read in done.reads for h in read.table.headings]
+    labels = [row.label for read in done.reads for row in read.table.rows]
     return {
         **out,
-        "status": status,
-        "entity_name": entity_name(table.context),
-        "statement_type": statement_type(spread),
-        "currency": currency(table.context + table.headings),
-        "unit_multiplier": multiplier,
-        "periods": [p.as_json() for p in spread.periods],
+        "status": done.status,
+        "entity_name": entity_name(first.context),
+        "statement_type": statement_type(done.items, done.statement_type),
+        "currency": currency(context + headings, labels, [c for read in done.reads for row in read.table.rows
+                                                         for c in row.cells]),
+        "unit_multiplier": done.multiplier,
+        "periods": [p.as_json() for p in done.periods],
         "line_items": items,
-        "totals": totals,
+        "totals": done.totals,
         "checks": check_json,
-        "method": "+".join([table.method, *mappers]),
-        "warnings": [*reasons, *details, *table.warnings, *reading.warnings, *spread.warnings, *chain.warnings()],
+        "method": "+".join([first.method, *mappers]),
+        "warnings": [*done.reasons, *done.warnings, *chain.warnings()],
     }

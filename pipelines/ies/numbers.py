@@ -7,17 +7,20 @@ import re
 from dataclasses import dataclass
 
 _DASHES = "-\u2013\u2014\u2212"  # hyphen, en dash, em dash, minus sign
+# What prints before a figure: a currency sign or code. "P=" is how a text layer gives the peso sign (a P
+# struck through twice), "P/" or a bare "P" how OCR reads it.
+CURRENCY_PREFIX = r"(?:US\$|C\$|A\$|HK\$|S\$|\$|P=|P/|P|\u20b1|Php|PHP|RMB|CNY|USD|EUR|GBP|\u00a5|\uffe5|\u20ac|\u00a3)"
 _AMOUNT = re.compile(
     rf"""^
-    (?P<lead>[{_DASHES}])?\s*\$?\s*
-    (?P<open>\()?\s*\$?\s*
+    (?P<lead>[{_DASHES}])?\s*(?P<cur1>{CURRENCY_PREFIX})?\s*
+    (?P<open>\()?\s*(?P<cur2>{CURRENCY_PREFIX})?\s*
     (?P<body>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
     \s*(?P<pct>%)?\s*(?P<close>\))?
     (?P<trail>[{_DASHES}])?
     $""",
     re.VERBOSE,
 )
-_ZERO = re.compile(rf"^\$?\s*\(?[{_DASHES}]+\)?$")
+_ZERO = re.compile(rf"^(?:{CURRENCY_PREFIX})?\s*\(?[{_DASHES}]+\)?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -26,6 +29,7 @@ class Amount:
     value: float
     decimals: int  # digits printed after the point: 2 for cents
     percent: bool = False
+    currency: str | None = None  # the sign or code printed before it ("$", "P=", "\u20ac")
 
 
 def parse_amount(text: str) -> Amount | None:
@@ -46,7 +50,7 @@ def parse_amount(text: str) -> Amount | None:
     body = match["body"]
     decimals = len(body.split(".")[1]) if "." in body else 0
     value = float(body.replace(",", ""))
-    return Amount(-value if negative else value, decimals, bool(match["pct"]))
+    return Amount(-value if negative else value, decimals, bool(match["pct"]), match["cur1"] or match["cur2"])
 
 
 def is_bare_year(text: str) -> bool:

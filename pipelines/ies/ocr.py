@@ -280,6 +280,20 @@ def _long_runs(ink: np.ndarray, length: int) -> np.ndarray:
     return covered > 0
 
 
+def even_paper(image: Image.Image) -> Image.Image:
+    """A photographed or grey-scanned page brought to white paper: each pixel divided by the brightness of the
+    paper around it (the page with its text filtered out: a coarse maximum, smoothed), so grey or unevenly lit
+    paper reads 255 and text keeps its contrast. A page already on white paper is returned as it is."""
+    gray = image.convert("L")
+    if np.median(np.asarray(gray)) >= 240:  # most of a page is paper: white already
+        return gray
+    small = gray.resize((max(1, gray.width // 16), max(1, gray.height // 16)), Image.Resampling.BOX)
+    paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(2)).resize(
+        gray.size, Image.Resampling.BILINEAR)
+    page, light = np.asarray(gray, dtype=np.float32), np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
+    return Image.fromarray(np.clip(page * 255.0 / light, 0, 255).astype(np.uint8))
+
+
 def clean_page(image: Image.Image, dpi: int = RENDER_DPI) -> Image.Image:
     """What an OCR engine reads best: table rules and underlines erased (Tesseract reads a ruled cell's
     border as letters and runs the cells of a row together), shading, specks and JPEG noise lightened to
@@ -314,6 +328,7 @@ def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None, deadline: 
     for number, image in enumerate(iter_pages(data, dpi, limits), start=1):
         if deadline is not None:
             deadline.check(f"reading scanned page {number} by OCR")
+        image = even_paper(image)
         angle = skew_angle(image)
         if angle:
             image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)

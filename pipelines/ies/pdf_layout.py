@@ -1,5 +1,6 @@
-"""PDF statements by layout: words with positions → lines (by baseline) → period columns (x-bands
-found where figures line up on their right edges, named by the header words above them, wrapped
+"""PDF statements by layout: words with positions → lines (by baseline) → the stretches of pages each
+statement occupies (pipelines/ies/statements.py says which is the income statement) → period columns
+(x-bands found where figures line up on their right edges, named by the header words above them, wrapped
 headings included) → rows. Works the same on pdfplumber's text layer and on OCR words.
 
 Why right edges: accountants right-align figures, so a column is where many figures end; a closing
@@ -14,12 +15,14 @@ from statistics import median
 
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.numbers import is_bare_year, parse_amount
+from pipelines.ies.statements import Kind, classify, starts_statement
 from pipelines.ies.table import RawRow, RawTable, UnreadableFile
 
 _LEADER = re.compile(r"^[.\u00b7\u2026_\s]+$")
 # page numbers, alone or at the end of a footer note ("Prepared by management. Page 1 of 2")
 _FOOTER = re.compile(r"(^|\s)(page\s*\d+(\s*(of|/)\s*\d+)?|\d+\s*(of|/)\s*\d+)$", re.IGNORECASE)
 _CODE = re.compile(r"^\d{3,6}([.\-]\d{1,4})?$")
+_CURRENCY_TOKEN = re.compile(r"^(US\$|\$|P=|P/|P|\u20b1|Php|PHP|RMB|\u00a5|\u20ac|\u00a3)$")
 _LABEL_HEADINGS = re.compile(r"^(acct\.?|account|gl|description|line item|category|#|acct #)$", re.IGNORECASE)
 
 
@@ -30,6 +33,7 @@ class Word:
     x1: float
     top: float
     bottom: float
+    bold: bool = False  # from the font name on a text layer; OCR cannot tell
 
 
 @dataclass
@@ -75,7 +79,7 @@ def strip_leaders(word: Word) -> Word | None:
         return None
     per_char = (word.x1 - word.x0) / len(word.text)
     return Word(inner, word.x0 + len(match[1] or "") * per_char, word.x1 - len(match[3] or "") * per_char,
-                word.top, word.bottom)
+                word.top, word.bottom, word.bold)
 
 
 def group_lines(words: list[Word], page: int) -> list[Line]:
@@ -97,10 +101,13 @@ def split_line(line: Line, code_x: float | None) -> None:
     if code_x is not None and len(words) > 1 and _CODE.match(words[0].text) and abs(words[0].x0 - code_x) <= 3:
         line.code = words.pop(0)
     values: list[Word] = []
-    while words and (parse_amount(words[-1].text) is not None or words[-1].text == "$"):
+    while words and (parse_amount(words[-1].text) is not None or _CURRENCY_TOKEN.match(words[-1].text)):
         word = words.pop()
-        if word.text != "$":
+        if not _CURRENCY_TOKEN.match(word.text):
             values.insert(0, word)
+        elif values and parse_amount(word.text + values[0].text) is not None:
+            values[0] = Word(word.text + values[0].text, word.x0, values[0].x1, values[0].top, values[0].bottom,
+                             values[0].bold)  # "P 3,504,619": the sign belongs to the figure
     line.label, line.values = words, values
 
 
@@ -128,7 +135,9 @@ def find_columns(lines: list[Line]) -> list[Column]:
         else:
             groups.append([edge])
     value_lines = sum(1 for line in lines if line.values)
-    need = max(2, round(0.1 * value_lines))
+    # A column of totals printed to the right of its items' column (a cascade) holds few figures: a handful
+    # is enough; columns that name no period are dropped later.
+    need = max(2, round(0.03 * value_lines))
     return [Column(g[0][0], g[-1][0]) for g in groups if len({line for _, line in g}) >= need]
 
 
@@ -139,10 +148,104 @@ def column_of(x1: float, columns: list[Column], slack: float = 4.0) -> int | Non
     return None
 
 
-def table_from_words(pages: list[list[Word]], method: str = "layout") -> RawTable:
+def page_lines(pages: list[list[Word]]) -> list[Line]:
+    """Every page's lines in reading order, dot leaders and page-number footers dropped."""
     lines = [line for n, words in enumerate(pages, start=1)
              for line in group_lines([w for w in (strip_leaders(w) for w in words) if w], n)]
-    lines = [line for line in lines if not _FOOTER.search(line.text.strip())]
+    return [line for line in lines if not _FOOTER.search(line.text.strip())]
+
+
+def _has_figures(line: Line) -> bool:
+    """A row of figures: its last word an amount that is not a bare year (headings print years)."""
+    last = line.words[-1].text
+    return (len(line.words) > 1 and parse_amount(last) is not None and not is_bare_year(last)
+            and any(ch.isdigit() for ch in last))  # a dash alone ends titles too ("STATEMENTS OF INCOME -")
+
+
+@dataclass
+class Statement:
+    """The lines one statement occupies, on one page or running over several, and what it is."""
+
+    kind: Kind
+    title: str | None
+    lines: list[Line]
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({line.page for line in self.lines})
+
+
+def statements(lines: list[Line]) -> list[Statement]:
+    """The document cut where a title names a new statement, each stretch classified (its title, else its
+    labels). A page whose top names no statement continues the one before it, and so does a page repeating
+    the same title (a statement running over several pages)."""
+    stretches: list[tuple[list[Line], list[str]]] = []  # (lines, title lines above its first figures)
+    for page in sorted({line.page for line in lines}):
+        current: list[Line] = []
+        titles: list[str] = []
+        seen_figures = False
+        for line in (ln for ln in lines if ln.page == page):
+            names = starts_statement(line.text) is not None and not _has_figures(line)
+            if names and seen_figures:  # a second statement starts lower on the page
+                stretches.append((current, titles))
+                current, titles, seen_figures = [], [], False
+            current.append(line)
+            if _has_figures(line):
+                seen_figures = True
+            elif not seen_figures:
+                titles.append(line.text)
+        if current:
+            stretches.append((current, titles))
+    out: list[Statement] = []
+    for stretch, titles in stretches:
+        labels = [" ".join(w.text for w in line.words if parse_amount(w.text) is None) for line in stretch]
+        kind, title = classify(titles, labels)
+        named = title is not None
+        previous = out[-1] if out else None
+        if previous and previous.lines[-1].page < stretch[0].page and (
+                not named or (title == previous.title and kind == previous.kind)):
+            previous.lines.extend(stretch)  # the same statement, over the page break
+            continue
+        out.append(Statement(kind, title, list(stretch)))
+    return out
+
+
+def income_tables(pages: list[list[Word]], method: str = "layout") -> list[RawTable]:
+    """The income statements of a PDF, one table each (a statement running over pages is one). A document
+    whose stretches name no statement at all is read whole, as before; one that holds only other statements
+    says which it found."""
+    lines = page_lines(pages)
+    found = statements(lines)
+    income = [s for s in found if s.kind == Kind.income]
+    if not income:
+        named = sorted({s.kind.value for s in found if s.title})
+        if named:
+            raise UnreadableFile(f"No income statement was found: the PDF holds {', '.join(named)}. Upload the "
+                                 "income (profit and loss, operating) statement.")
+        income = [Statement(Kind.unknown, None, lines)]
+    tables = []
+    errors = []
+    for statement in income:
+        try:
+            table = table_from_lines(statement.lines, method)
+        except UnreadableFile as exc:
+            errors.append(exc)
+            continue
+        pages_ = statement.pages
+        table.where = f"page {pages_[0]}" if len(pages_) == 1 else f"pages {pages_[0]}-{pages_[-1]}"
+        tables.append(table)
+    if not tables:
+        raise errors[0]
+    return tables
+
+
+def table_from_words(pages: list[list[Word]], method: str = "layout") -> RawTable:
+    """The whole document as one table (every page): for a statement the caller already chose."""
+    return table_from_lines(page_lines(pages), method)
+
+
+def table_from_lines(lines: list[Line], method: str = "layout") -> RawTable:
+    lines = [Line(line.page, list(line.words)) for line in lines]  # split_line below fills these copies
     code_x = code_column(lines)
     for line in lines:
         split_line(line, code_x)
@@ -171,7 +274,7 @@ def table_from_words(pages: list[list[Word]], method: str = "layout") -> RawTabl
     context: list[str] = []
     rows: list[RawRow] = []
     warnings: list[str] = []
-    for page in range(1, len(pages) + 1):
+    for page in sorted({line.page for line in lines}):
         page_lines = [line for line in lines if line.page == page]
         first = next((i for i, line in enumerate(page_lines) if is_body(line)), None)
         if first is None:
@@ -281,7 +384,8 @@ def _row(line: Line, columns: list[Column], warnings: list[str]) -> RawRow | Non
         return None
     box = [round(min(w.x0 for w in line.words), 1), round(line.top, 1), round(max(w.x1 for w in line.words), 1),
            round(line.bottom, 1)]
-    return RawRow(text, list(cells), {"page": line.page, "bbox": box}, line.code.text if line.code else None)
+    return RawRow(text, list(cells), {"page": line.page, "bbox": box}, line.code.text if line.code else None,
+                  indent=label[0].x0 if label else None, bold=bool(label) and all(w.bold for w in label))
 
 
 def read_pdf_words(data: bytes, deadline: Deadline | None = None,
@@ -313,8 +417,10 @@ def read_pdf_words(data: bytes, deadline: Deadline | None = None,
                     check_image(page.page_number, image.get("srcsize"), limits)
                 if not page.chars and page.images:
                     scanned.append(page.page_number)
-                words = page.extract_words(x_tolerance=2, y_tolerance=2, keep_blank_chars=False)
-                pages.append([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"]) for w in words])
+                words = page.extract_words(x_tolerance=2, y_tolerance=2, keep_blank_chars=False,
+                                           extra_attrs=["fontname"])
+                pages.append([Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"],
+                                   "bold" in str(w.get("fontname", "")).lower()) for w in words])
     except DocumentLimitExceeded:
         raise
     except Exception as exc:  # pdfminer raises many kinds of error on a damaged file; all mean the same here

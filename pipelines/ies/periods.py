@@ -108,9 +108,93 @@ def end_date(text: str) -> tuple[int, int] | None:
     return None
 
 
+# Title lines that date the document, not the period it covers.
+AS_OF = re.compile(r"\bas\s+(of|at|on)\b|^\s*(run\s+|print(ed)?\s+|report\s+)?date\s*:|\bprinted\b|\bgenerated\b",
+                    re.IGNORECASE)
+_SEP = r"\s*(?:~|to|through|thru|until|[\-\u2013\u2014])\s*"
+_RANGES = [
+    # 2020-09-01 ~ 2020-09-30
+    re.compile(rf"(?P<y1>\d{{4}})[-/.](?P<m1>\d{{1,2}})[-/.](?P<d1>\d{{1,2}}){_SEP}(?P<y2>\d{{4}})[-/.](?P<m2>\d{{1,2}})"
+               r"[-/.](?P<d2>\d{1,2})"),
+    # 1/1/24 to 12/31/24
+    re.compile(rf"(?P<m1>\d{{1,2}})/(?P<d1>\d{{1,2}})/(?P<y1>\d{{4}}|\d{{2}}){_SEP}(?P<m2>\d{{1,2}})/(?P<d2>\d{{1,2}})/"
+               r"(?P<y2>\d{4}|\d{2})\b"),
+    # January 1, 2024 to December 31, 2024
+    re.compile(rf"{_MON.replace('mon', 'mon1')}\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}}){_SEP}"
+               rf"{_MON.replace('mon', 'mon2')}\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})", re.IGNORECASE),
+    # January-2024 to December-2024, Jan 2024 - Jan 2025
+    re.compile(rf"{_MON.replace('mon', 'mon1')}[\s\-,']*(?P<y1>\d{{4}}){_SEP}{_MON.replace('mon', 'mon2')}"
+               r"[\s\-,']*(?P<y2>\d{4})\b", re.IGNORECASE),
+]
+_PERIOD_ENDED = re.compile(
+    rf"\b(?:(?P<n>\d{{1,2}}|three|six|nine|twelve)\s+months?|years?|(?:fiscal\s+)?year)\s+end(?:ed|ing)\s+"
+    rf"{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<yr>\d{{4}})", re.IGNORECASE)
+_WORD_COUNTS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
+
+
+def _span(start: date, end: date, label: str) -> Period | None:
+    """A period from its first and last day: a month, a (fiscal) year, or a run of months."""
+    if end < start or start.day != 1 or end != month_end(end.year, end.month):
+        return None
+    count = (end.year - start.year) * 12 + end.month - start.month + 1
+    if count == 1:
+        return Period(f"{end.year}-{end.month:02d}", label, start, end, 1)
+    if count == 12:
+        return annual(end.year, end.month, label)
+    return trailing(end.year, end.month, count, label)
+
+
+def _range_dates(match: re.Match[str]) -> tuple[date, date] | None:
+    groups = match.groupdict()
+    try:
+        m1 = int(groups["m1"]) if groups.get("m1") else _month(groups["mon1"])
+        m2 = int(groups["m2"]) if groups.get("m2") else _month(groups["mon2"])
+        y1, y2 = _year(groups["y1"]), _year(groups["y2"])
+        d1 = int(groups["d1"]) if groups.get("d1") else 1
+        d2 = int(groups["d2"]) if groups.get("d2") else calendar.monthrange(y2, m2)[1]
+        return date(y1, m1, d1), date(y2, m2, d2)
+    except (ValueError, KeyError):
+        return None
+
+
+def _stated_range(text: str) -> Period | None:
+    """A period printed as its first and last day or month ('1/1/24 to 12/31/24')."""
+    for pattern in _RANGES:
+        match = pattern.search(text)
+        if match:
+            dates = _range_dates(match)
+            if dates:
+                period = _span(*dates, _clean(match.group(0)))
+                if period:
+                    return period
+    return None
+
+
+def title_period(context: str) -> Period | None:
+    """The period a statement's title lines state, for a statement with a single column of figures:
+    'Period: 2020-09-01 ~ 2020-09-30', '1/1/24 to 12/31/24', 'January-2024 to December-2024', 'For the year
+    ended December 31, 2024'. Lines that date the document ('As of 04/30/2025', 'Date: ...') are not periods."""
+    for line in context.splitlines():
+        if AS_OF.search(line):
+            continue
+        stated = _stated_range(line)
+        if stated:
+            return stated
+        ended = _PERIOD_ENDED.search(line)
+        if ended:
+            count = ended["n"]
+            months = 12 if not count else (_WORD_COUNTS.get(count.lower()) or int(count))
+            year, month = int(ended["yr"]), _month(ended["mon"])
+            label = _clean(ended.group(0))
+            return annual(year, month, label) if months == 12 else trailing(year, month, months, label)
+    return None
+
+
 def fiscal_year_end(context: str) -> int | None:
     """The month the statement's years end in, when its title lines say so."""
     for line in context.splitlines():
+        if AS_OF.search(line):
+            continue
         ended = _ENDED.search(line)
         if ended:
             rest = ended["rest"]
@@ -187,9 +271,15 @@ def read_columns(headings: list[str], context: str) -> ColumnReading:
         out.append(period)
     warnings += mend_month_run(out, headings, bool(totals) or bool(_TRAILING.search(context)))
     months = sorted({(p.end.year, p.end.month) for p in out if p and p.months == 1 and p.end})
+    spans = [p for p in out if p and p.start and p.end and p.months]
     for index in totals:
         label = _clean(headings[index])
-        if months:
+        if spans and len(months) < len(spans):
+            # A total beside columns that are not all months ('Jan - Dec 2024', 'Jan 2025', 'Total'): it covers
+            # them all, first day to last (13 months there).
+            start, end = min(p.start for p in spans), max(p.end for p in spans)  # type: ignore[type-var]
+            out[index] = _span(start, end, label)  # type: ignore[arg-type]
+        elif months:
             year, month = months[-1]
             out[index] = trailing(year, month, len(months), label)
         else:
@@ -204,7 +294,14 @@ def read_columns(headings: list[str], context: str) -> ColumnReading:
     return ColumnReading(out, warnings)
 
 
+_ACTUAL = re.compile(r"\s*\b(actuals?|act\.?|amount)\b\s*", re.IGNORECASE)
+
+
 def _one_period(label: str, fye: int | None, context: str) -> tuple[Period | None, str | None]:
+    label = _clean(_ACTUAL.sub(" ", label)) or label  # "May 2024 Actual": a two-row heading
+    stated = _stated_range(label)
+    if stated:
+        return stated, None
     month = monthly(label)
     if month:
         year, m = month

@@ -36,6 +36,7 @@ class LineItem:
     known: bool = True  # some mapper recognised the label
     mapper: str = "dictionary"
     effect: int = -1  # below NOI: +1 adds to the bottom line (income), -1 takes from it (expenses)
+    row: int = -1  # its index in the table's rows
 
     def as_json(self) -> dict[str, Any]:
         return {"label": self.label, "canonical": self.canonical, "section": self.section, "values": self.values,
@@ -71,7 +72,7 @@ def build_spread(table: RawTable, columns: list[Period | None], chain: MapperCha
     items: list[LineItem] = []
     warnings: list[str] = []
     decimals = 0
-    for row in table.rows:
+    for row_index, row in enumerate(table.rows):
         printed: dict[str, float] = {}
         odd: list[str] = []
         for cell, period in zip(row.cells, columns, strict=True):
@@ -105,7 +106,7 @@ def build_spread(table: RawTable, columns: list[Period | None], chain: MapperCha
         section_out = match.section if match.canonical else (match.section if match.known else section or "other")
         effect = +1 if section_out == "income" or (not match.canonical and flip_heading) else -1
         items.append(LineItem(row.label, match.canonical, section_out, values, match.is_total, confidence,
-                              row.source, match.known, match.mapper, effect))
+                              row.source, match.known, match.mapper, effect, row_index))
         if match.canonical in _REGION_AFTER:
             section = _REGION_AFTER[match.canonical]
             flip_heading = False if section is None else flip_heading

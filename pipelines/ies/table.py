@@ -17,6 +17,8 @@ class RawRow:
     cells: list[Cell]
     source: dict[str, Any]
     code: str | None = None  # GL account number, when the books print one
+    indent: float | None = None  # where the label starts (PDF points, or the column of a spreadsheet label)
+    bold: bool = False
 
     def has_figures(self) -> bool:
         return any(cell not in (None, "") for cell in self.cells)
@@ -29,6 +31,7 @@ class RawTable:
     context: list[str]  # the lines above the table: entity, title, period line, "(in thousands)"
     method: str = "layout"
     warnings: list[str] = field(default_factory=list)
+    where: str = ""  # "page 2", "pages 2-4", "sheet 'P&L'": where the statement was read
 
 
 class UnreadableFile(Exception):

@@ -1,0 +1,349 @@
+"""Income statements (tables) → the contract's periods, line items, totals, checks and status.
+
+For each income statement the document holds: its periods (column headings, else the title's period
+for a single column of figures), its rows as printed, the structure their sums show
+(pipelines/ies/structure.py), and the rows that play each headline role (pipelines/ies/roles.py). Line
+items take their section from where they sit in that structure (what the income total closes is income,
+what the expense total closes is an operating expense, what follows NOI is below it), and their chart
+key from the label mappers within that section. Several statements (comparative sets in one packet) each
+give their own periods; a period two of them print is taken from the first (the most recent set, where a
+restatement is printed).
+
+Status: `extracted` only when every headline figure given is proved by an identity of the statement
+(income - cost of sales - operating expenses = NOI; net income reached from NOI), and the printed
+subtotals tie; otherwise `needs_review`, with a sentence per figure in doubt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.ies import roles as headline_roles
+from pipelines.ies import structure as struct
+from pipelines.ies.chart import SECTION_OF
+from pipelines.ies.labels import MapperChain, classify_heading, is_heading_wording
+from pipelines.ies.limits import Deadline
+from pipelines.ies.numbers import cell_amount, unit_multiplier
+from pipelines.ies.periods import NOT_A_PERIOD, Period, read_columns, title_period
+from pipelines.ies.spread import LineItem, Spread, build_spread, guess_statement_type, infer_ytd_months
+from pipelines.ies.table import RawTable, UnreadableFile
+from pipelines.ies.tieouts import Check, _t12_checks
+
+ROLE_SECTION = {"total_income": "income", "cost_of_goods_sold": "cost_of_sales",
+                "total_operating_expenses": "operating_expense", "net_operating_income": "summary",
+                "net_income": "summary"}
+GENERIC = {"income": "other_income", "cost_of_sales": "cost_of_goods_sold",
+           "operating_expense": "other_operating_expenses"}
+
+
+@dataclass
+class Read:
+    """One income statement, read."""
+
+    table: RawTable
+    periods: list[Period | None]  # per column
+    multiplier: int
+    spread: Spread
+    headline: headline_roles.Headline
+    structure: struct.Structure
+    rows: list[struct.Row]
+    checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _periods(table: RawTable) -> tuple[list[Period | None], list[str]]:
+    """Each column's period: its heading, or, for a statement with a single period and no period in its
+    headings ('Amount', 'Amount in US$', nothing), the period its title states. A single-period statement
+    that prints items in one column and their totals in another (a cascade) has all its figure columns
+    folded into the one period."""
+    context = "\n".join(table.context)
+    reading = read_columns(table.headings, context)
+    periods, warnings = list(reading.periods), list(reading.warnings)
+    figures = [k for k in range(len(table.headings)) if not NOT_A_PERIOD.search(table.headings[k])
+               and any(_amount(row.cells[k]) is not None for row in table.rows if k < len(row.cells))]
+    if not any(periods):
+        stated = title_period(context)
+        if stated is None or not figures:
+            return periods, warnings
+        periods = [None] * len(table.headings)
+        periods[figures[-1]] = stated
+        warnings = [w for w in warnings if "not a recognisable period" not in w]
+    named = [k for k, p in enumerate(periods) if p is not None]
+    blank = [k for k in figures if periods[k] is None and not table.headings[k].strip()]
+    if len(named) == 1 and blank:
+        _fold(table, [*sorted({*blank, named[0]})], named[0])
+        warnings.append("The statement prints its figures in more than one column (items and their totals); "
+                        f"all were read as {periods[named[0]].label}.")  # type: ignore[union-attr]
+    return periods, warnings
+
+
+def _fold(table: RawTable, columns: list[int], into: int) -> None:
+    """Cells of a cascade's columns moved into one: the rightmost figure a row prints."""
+    for row in table.rows:
+        printed = [row.cells[k] for k in columns if k < len(row.cells) and _amount(row.cells[k]) is not None]
+        for k in columns:
+            if k < len(row.cells):
+                row.cells[k] = None
+        if printed and into < len(row.cells):
+            row.cells[into] = printed[-1]
+
+
+def _amount(cell: Any) -> float | None:
+    amount = cell_amount(cell)
+    return None if amount is None or amount.percent else amount.value
+
+
+def _is_heading(table: RawTable, index: int) -> bool:
+    """A row without figures that opens a section (as opposed to an item whose figures print as blanks)."""
+    row = table.rows[index]
+    label = row.label.strip()
+    if not label:
+        return False
+    if row.bold or label.endswith(":") or classify_heading(label) or is_heading_wording(label):
+        return True
+    if label.isupper() and len(label) > 3:
+        return True
+    following = next((r for r in table.rows[index + 1:] if r.label.strip()), None)
+    return bool(following and row.indent is not None and following.indent is not None
+                and following.indent > row.indent + 2)
+
+
+def _rows(table: RawTable, columns: list[int]) -> list[struct.Row]:
+    out = []
+    for index, row in enumerate(table.rows):
+        values = [_amount(row.cells[k]) if k < len(row.cells) else None for k in columns]
+        item = struct.Row(row.label, values, row.indent, row.bold)
+        item.heading = not item.has_figures and _is_heading(table, index)
+        out.append(item)
+    return out
+
+
+def read_statement(table: RawTable, chain: MapperChain, deadline: Deadline) -> Read | None:
+    periods, warnings = _periods(table)
+    columns = [k for k, p in enumerate(periods) if p is not None]
+    if not columns:
+        return None
+    multiplier = unit_multiplier(table.context + table.headings)
+    rows = _rows(table, columns)
+    structure = struct.build(rows)
+    headline = headline_roles.solve(rows, structure)
+    chain.prepare([row.label for row in table.rows])
+    spread = build_spread(table, periods, chain, multiplier)
+    for _ in range(3):  # a stage that batches (the LLM) answered what it deferred: map the rows again
+        deadline.check("while mapping labels")
+        if not chain.resolve():
+            break
+        spread = build_spread(table, periods, chain, multiplier)
+    read = Read(table, periods, multiplier, spread, headline, structure, rows, warnings=warnings)
+    if headline.found:
+        _place(read)
+    if table.method.startswith(("ocr", "llm")):
+        for item in spread.items:  # OCR can misread a digit, an LLM miscopy one, that the tie-outs happen not to catch
+            item.confidence *= 0.9
+    return read
+
+
+def _section_by_position(read: Read) -> dict[int, str]:
+    """Each row's section, from where it sits relative to the headline rows."""
+    r = read.headline.rows
+    income, cogs, opex = r.get("total_income"), r.get("cost_of_goods_sold"), r.get("total_operating_expenses")
+    noi, net = r.get("net_operating_income"), r.get("net_income")
+    summary = {row for row, made in read.structure.made.items() if not made.is_sum}
+    summary |= {row for row in (noi, net) if row is not None}
+    sections: dict[int, str] = {}
+    below_from = noi if noi is not None else opex
+    for index in range(len(read.rows)):
+        if index in summary:
+            sections[index] = "summary"
+        elif income is not None and index <= income:
+            sections[index] = "income"
+        elif cogs is not None and index <= cogs:
+            sections[index] = "cost_of_sales"
+        elif opex is not None and index <= opex:
+            sections[index] = "operating_expense"
+        elif below_from is not None and index > below_from:
+            sections[index] = "below_noi"
+        else:
+            sections[index] = "other"
+    if cogs is not None and income is not None:
+        # rows between income and cost of sales that cost of sales does not close are operating items only
+        # when the expense total closes them
+        for leaf in read.structure.leaves(cogs):
+            sections[leaf] = "cost_of_sales"
+    if opex is not None:
+        for leaf in read.structure.leaves(opex):
+            sections[leaf] = "operating_expense"
+    return sections
+
+
+def _place(read: Read) -> None:
+    """Line items take their section from the structure and their key from the mappers within it; the
+    headline rows become the headline keys; other subtotals stay totals with no key of their own (the
+    spread sums their parts instead)."""
+    sections = _section_by_position(read)
+    role_of = {row: role for role, row in read.headline.rows.items() if row is not None}
+    signs = read.headline.signs
+    for item in read.spread.items:
+        index = item.row
+        section = sections.get(index, item.section)
+        if index in role_of:
+            role = role_of[index]
+            item.canonical, item.section, item.is_total = role, ROLE_SECTION[role], True
+            sign = signs.get(role, 1)
+            item.values = {k: round(sign * v * read.multiplier, 2) + 0.0 for k, v in _printed(read, index).items()}
+            item.known = True
+            continue
+        if read.structure.is_subtotal(index):
+            item.is_total, item.canonical = True, None
+            item.section = "summary" if section == "summary" else section
+            item.known = True
+            continue
+        if section in GENERIC:
+            if item.canonical is None or SECTION_OF.get(item.canonical) != section:
+                item.canonical, item.known = GENERIC[section], True
+                item.mapper = "structure"
+            item.section = section
+            if section != "income":
+                role = "cost_of_goods_sold" if section == "cost_of_sales" else "total_operating_expenses"
+                sign = signs.get(role, 1)
+                item.values = {k: round(sign * v * read.multiplier, 2) + 0.0
+                               for k, v in _printed(read, index).items()}
+        elif section == "below_noi":
+            item.section = "below_noi"
+            item.known = True
+        item.is_total = False
+
+
+def _printed(read: Read, index: int) -> dict[str, float]:
+    keys = [p.key for p in read.periods if p is not None]
+    return {key: (v or 0.0) for key, v in zip(keys, read.rows[index].values, strict=True)}
+
+
+def _checks(read: Read) -> list[Check]:
+    """The identities behind the headline figures, per period, and printed totals the sums cannot explain."""
+    checks: list[Check] = []
+    h, rows = read.headline, read.rows
+    keys = [p.key for p in read.periods if p is not None]
+    unit_ = struct.unit(rows)
+    noi_row = h.rows.get("net_operating_income")
+    for k, key in enumerate(keys):
+        v = h.values[k] if k < len(h.values) else {}
+        if noi_row is not None and v.get("total_income") is not None and v.get("total_operating_expenses") is not None:
+            expected = v["total_income"] - (v.get("cost_of_goods_sold") or 0.0) - v["total_operating_expenses"]
+            actual = rows[noi_row].values[k] or 0.0
+            checks.append(Check("net_operating_income", key, abs(expected - actual) <= struct.tolerance(unit_, 3),
+                                expected * read.multiplier, actual * read.multiplier))
+        if h.rows.get("net_income") is not None:
+            checks.append(Check("net_income", key, "net_income" in h.verified, None,
+                                (rows[h.rows["net_income"]].values[k] or 0.0) * read.multiplier))
+    headings = [(i, r.label) for i, r in enumerate(rows) if r.heading]
+    bottom = h.rows.get("net_income")
+    for index, row in enumerate(rows):
+        # A total whose section heading was printed above it must close that section's rows; a "Total X"
+        # with no heading of its own is a collapsed group (one line for its accounts), an item like any other.
+        # A zero total cannot mislead, nor can a row printed after the bottom line (a repeated total there is
+        # warned about, not trusted).
+        if (row.has_figures and any(row.values) and re.match(r"^\s*total\b", row.label, re.I)
+                and not read.structure.is_subtotal(index) and not (bottom is not None and index > bottom)
+                and any(h < index and struct.echoes(row.label, label) for h, label in headings)):
+            checks.append(Check("subtotal", keys[0] if keys else "", False, None, None,
+                                f"'{row.label}' ({_where(read, index)}) does not equal the sum of the rows above it."))
+    checks += _t12_checks(read.spread)
+    return checks
+
+
+def _where(read: Read, index: int) -> str:
+    source = read.table.rows[index].source
+    if source.get("page"):
+        return f"page {source['page']}"
+    if source.get("sheet"):
+        return f"sheet '{source['sheet']}' row {source.get('row')}"
+    return f"row {source.get('row')}"
+
+
+@dataclass
+class Assembled:
+    reads: list[Read]
+    periods: list[Period]
+    items: list[LineItem]
+    totals: dict[str, dict[str, float | None]]
+    checks: list[Check]
+    status: str
+    reasons: list[str]
+    warnings: list[str]
+    multiplier: int
+    statement_type: str
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2) + 0.0
+
+
+def assemble(tables: list[RawTable], chain: MapperChain, deadline: Deadline) -> Assembled:
+    reads = [read for read in (read_statement(t, chain, deadline) for t in tables) if read is not None]
+    if not reads:
+        headings = [h for t in tables for h in t.headings if h]
+        raise UnreadableFile(
+            f"None of the column headings ({', '.join(repr(h) for h in headings) or 'none'}) names a period (a year, "
+            "fiscal year, month or T-12 total), and no title line states one; check the statement's header row.")
+    periods: list[Period] = []
+    owner: dict[str, int] = {}
+    for n, read in enumerate(reads):
+        for period in read.periods:
+            if period is not None and period.key not in owner:
+                owner[period.key] = n
+                periods.append(period)
+    items: list[LineItem] = []
+    totals: dict[str, dict[str, float | None]] = {}
+    checks: list[Check] = []
+    reasons: list[str] = []
+    warnings: list[str] = []
+    for n, read in enumerate(reads):
+        mine = {key for key, who in owner.items() if who == n}
+        if not mine:
+            warnings.append(f"The statement on {read.table.where or 'a later page'} repeats periods already read; "
+                            "it was not used.")
+            continue
+        infer_ytd_months(read.spread)
+        for item in read.spread.items:
+            item.values = {k: v for k, v in item.values.items() if k in mine}
+            if item.values:
+                items.append(item)
+        read.checks = [c for c in _checks(read) if c.period in mine or c.name == "subtotal"]
+        checks += read.checks
+        keys = [p.key for p in read.periods if p is not None]
+        for k, key in enumerate(keys):
+            if key not in mine:
+                continue
+            v = read.headline.values[k] if k < len(read.headline.values) else {}
+            debt = [i for i in read.spread.items if i.canonical == "debt_service" and not i.is_total]
+            totals[key] = {
+                "total_income": _round(_scaled(v.get("total_income"), read)),
+                "cost_of_goods_sold": _round(_scaled(v.get("cost_of_goods_sold"), read)),
+                "total_operating_expenses": _round(_scaled(v.get("total_operating_expenses"), read)),
+                "net_operating_income": _round(_scaled(v.get("net_operating_income"), read)),
+                "debt_service": _round(sum(i.values.get(key, 0.0) for i in debt)) if debt else None,
+                "net_income": _round(_scaled(v.get("net_income"), read)),
+            }
+        where = f" ({read.table.where})" if read.table.where and len(reads) > 1 else ""
+        reasons += [reason + where for reason in read.headline.reasons]
+        warnings += read.warnings + read.table.warnings + read.spread.warnings
+    failed = [c for c in checks if not c.passed]
+    for check in failed:
+        reasons.append(check.detail or f"Tie-out failed: {check.name} ({check.period}).")
+    if not any(read.headline.found for read in reads):
+        reasons.append("No rows could be read as the statement's totals; check the figures by hand.")
+    status = "needs_review" if reasons else "extracted"
+    kinds = [guess_statement_type([row.label for row in read.table.rows]) for read in reads]
+    return Assembled(reads, periods, items, totals, checks, status, _unique(reasons), _unique(warnings),
+                     reads[0].multiplier, next((k for k in kinds if k != "unknown"), "unknown"))
+
+
+def _scaled(value: float | None, read: Read) -> float | None:
+    return None if value is None else value * read.multiplier
+
+
+def _unique(lines: list[str]) -> list[str]:
+    return list(dict.fromkeys(lines))
