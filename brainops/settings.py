@@ -51,15 +51,17 @@ class Settings(BaseSettings):
     embeddings_threads: int = 1
     ies_landing_dir: str | None = None
     upload_dir: str | None = None  # the IES upload store; default <data dir>/uploads
-    ies_document_timeout_seconds: float = 120  # per-document extraction limit (pipelines/ies/limits.py)
-    ies_max_pages: int = 100  # a PDF with more pages is refused as no single statement
-    # Size limits (pipelines/ies/limits.py SizeLimits): checked before a file is unpacked, decoded or rendered.
-    ies_max_uncompressed_mb: float = 50
-    ies_max_compression_ratio: float = 100
-    ies_max_zip_members: int = 1000
-    ies_max_cells: int = 1_000_000
-    ies_max_image_pixels: int = 50_000_000
-    ies_max_page_pixels: int = 20_000_000
+    # The IES limits are kept as text here and parsed by pipelines/ies/limits.py (defaults there): a value that
+    # is not a number gets that module's sentence naming the variable, instead of failing every setting.
+    ies_document_timeout_seconds: str | None = None  # per-document extraction limit, seconds (120)
+    ies_max_pages: str | None = None  # a PDF with more pages is refused as no single statement (100)
+    # Size limits (SizeLimits): checked before a file is unpacked, decoded or rendered.
+    ies_max_uncompressed_mb: str | None = None
+    ies_max_compression_ratio: str | None = None
+    ies_max_zip_members: str | None = None
+    ies_max_cells: str | None = None
+    ies_max_image_pixels: str | None = None
+    ies_max_page_pixels: str | None = None
 
     sample_scale: float = 1
     # The as-of date of the analytics (aging, days late, risk windows); unset: the sample's AS_OF in
