@@ -110,6 +110,21 @@ def _is_heading(table: RawTable, index: int) -> bool:
                 and following.indent > row.indent + 2)
 
 
+_UNFINISHED = re.compile(r"(\b(and|or|of|for|from|to|in|on|the|operating|other|general|net)|[,&(/-])\s*$", re.I)
+
+
+def _join_wrapped(table: RawTable) -> None:
+    """A label printed over two lines ("COST OF SERVICES AND OPERATING" / "EXPENSES (Note 14)  (314,903,302)"):
+    a line without figures that stops mid-phrase joins the row of figures right under it."""
+    rows = table.rows
+    for k in range(len(rows) - 1, 0, -1):
+        above, row = rows[k - 1], rows[k]
+        if (not above.has_figures() and row.has_figures() and above.label.strip() and row.label.strip()
+                and _UNFINISHED.search(above.label)):
+            row.label = f"{above.label.strip()} {row.label.strip()}"
+            del rows[k - 1]
+
+
 def _rows(table: RawTable, columns: list[int]) -> list[struct.Row]:
     out = []
     for index, row in enumerate(table.rows):
@@ -125,6 +140,7 @@ def read_statement(table: RawTable, chain: MapperChain, deadline: Deadline) -> R
     columns = [k for k, p in enumerate(periods) if p is not None]
     if not columns:
         return None
+    _join_wrapped(table)
     multiplier = unit_multiplier(table.context + table.headings)
     rows = _rows(table, columns)
     structure = struct.build(rows)
@@ -233,8 +249,15 @@ def _checks(read: Read) -> list[Check]:
         if noi_row is not None and v.get("total_income") is not None and v.get("total_operating_expenses") is not None:
             expected = v["total_income"] - (v.get("cost_of_goods_sold") or 0.0) - v["total_operating_expenses"]
             actual = rows[noi_row].values[k] or 0.0
-            checks.append(Check("net_operating_income", key, abs(expected - actual) <= struct.tolerance(unit_, 3),
-                                expected * read.multiplier, actual * read.multiplier))
+            passed = abs(expected - actual) <= struct.tolerance(unit_, 3)
+            parts = " - ".join(f"'{rows[r].label}'" for r in (h.rows.get(role) for role in (
+                "total_income", "cost_of_goods_sold", "total_operating_expenses")) if r is not None)
+            detail = "" if passed else (
+                f"{parts} = {expected * read.multiplier:,.2f} in {_period_name(read, k)}, but '{rows[noi_row].label}' "
+                f"({_where(read, noi_row)}) prints {actual * read.multiplier:,.2f}: one of them is misread or "
+                "misprinted.")
+            checks.append(Check("net_operating_income", key, passed, expected * read.multiplier,
+                                actual * read.multiplier, detail))
         if h.rows.get("net_income") is not None:
             checks.append(Check("net_income", key, "net_income" in h.verified, None,
                                 (rows[h.rows["net_income"]].values[k] or 0.0) * read.multiplier))
@@ -245,13 +268,29 @@ def _checks(read: Read) -> list[Check]:
         # with no heading of its own is a collapsed group (one line for its accounts), an item like any other.
         # A zero total cannot mislead, nor can a row printed after the bottom line (a repeated total there is
         # warned about, not trusted).
-        if (row.has_figures and any(row.values) and re.match(r"^\s*total\b", row.label, re.I)
-                and not read.structure.is_subtotal(index) and not (bottom is not None and index > bottom)
-                and any(h < index and struct.echoes(row.label, label) for h, label in headings)):
-            checks.append(Check("subtotal", keys[0] if keys else "", False, None, None,
-                                f"'{row.label}' ({_where(read, index)}) does not equal the sum of the rows above it."))
+        if not (row.has_figures and any(row.values) and re.match(r"^\s*total\b", row.label, re.I)
+                and not read.structure.is_subtotal(index) and not (bottom is not None and index > bottom)):
+            continue
+        opened = [hd for hd, label in headings if hd < index and struct.echoes(row.label, label)]
+        if not opened:
+            continue
+        parts = [r for r in range(opened[-1] + 1, index) if rows[r].has_figures
+                 and read.structure.parent.get(r, index) >= index]  # the rows its section left open
+        for k, key in enumerate(keys):
+            expected = sum(rows[r].values[k] or 0.0 for r in parts)
+            actual = row.values[k] or 0.0
+            if abs(expected - actual) > struct.tolerance(unit_, len(parts)):
+                checks.append(Check(
+                    "subtotal", key, False, expected * read.multiplier, actual * read.multiplier,
+                    f"'{row.label}' ({_where(read, index)}) prints {actual * read.multiplier:,.2f} in "
+                    f"{_period_name(read, k)}, but the rows above it add up to {expected * read.multiplier:,.2f}."))
     checks += _t12_checks(read.spread)
     return checks
+
+
+def _period_name(read: Read, k: int) -> str:
+    period = [p for p in read.periods if p is not None][k]
+    return period.key if period.label == period.key else f"{period.key} ('{period.label}')"
 
 
 def _where(read: Read, index: int) -> str:
@@ -333,6 +372,8 @@ def assemble(tables: list[RawTable], chain: MapperChain, deadline: Deadline) -> 
     failed = [c for c in checks if not c.passed]
     for check in failed:
         reasons.append(check.detail or f"Tie-out failed: {check.name} ({check.period}).")
+    if any(c.name == "net_operating_income" and not c.passed for c in failed):
+        reasons = [r for r in reasons if "does not equal" not in r or "in every period" not in r]
     if not any(read.headline.found for read in reads):
         reasons.append("No rows could be read as the statement's totals; check the figures by hand.")
     status = "needs_review" if reasons else "extracted"

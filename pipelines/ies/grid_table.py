@@ -160,9 +160,11 @@ def table_from_grid(grid_in: list[list[Any]], sources: list[dict[str, Any]],
         row = grid[r]
         label, indent = "", None
         for c in range(first_heading):
-            if c == code_col or c >= len(row):
+            if c >= len(row):
                 continue
             text = text_of(row[c])
+            if c == code_col and (_CODE.match(text) or not text):
+                continue  # the account number; a total's label may sit in that column, though
             if text and not _is_figure(row[c]):
                 label, indent = text, c
                 break

@@ -203,7 +203,7 @@ def statements(lines: list[Line]) -> list[Statement]:
         named = title is not None
         previous = out[-1] if out else None
         if previous and previous.lines[-1].page < stretch[0].page and (
-                not named or (title == previous.title and kind == previous.kind)):
+                not named or (_same_title(title, previous.title) and kind == previous.kind)):
             previous.lines.extend(stretch)  # the same statement, over the page break
             continue
         out.append(Statement(kind, title, list(stretch)))
@@ -237,6 +237,17 @@ def income_tables(pages: list[list[Word]], method: str = "layout") -> list[RawTa
     if not tables:
         raise errors[0]
     return tables
+
+
+_CONTINUED = re.compile(r"[\s(\-\u2013\u2014,]*\b(continued|cont[\u2019']?d|contd)\b[\s).]*", re.IGNORECASE)
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    """'Statement of Operations (continued)' carries on 'Statement of Operations'."""
+    def norm(t: str | None) -> str:
+        return re.sub(r"\s+", " ", _CONTINUED.sub(" ", t or "")).strip().lower()
+
+    return norm(a) == norm(b)
 
 
 def table_from_words(pages: list[list[Word]], method: str = "layout") -> RawTable:
@@ -289,15 +300,16 @@ def table_from_lines(lines: list[Line], method: str = "layout") -> RawTable:
             start = page_lines.index(header[-1]) + 1
         else:
             start = first
-        if not context and headings is not None:
+        if not context:
             context = [line.text for line in page_lines[:start - len(header)]]
         for line in page_lines[start:]:
             row = _row(line, columns, warnings)
             if row:
                 rows.append(row)
     if headings is None:
-        raise UnreadableFile("No row of column headings naming periods was found above the figures; check that the "
-                             "PDF is an income & expense statement with one column per period.")
+        # No heading over the figures at all (a ledger printing one unlabelled column): the columns stay
+        # unnamed, and the title lines above the figures may still state the period.
+        headings = [""] * len(columns)
     return RawTable(headings, rows, context, method, warnings)
 
 

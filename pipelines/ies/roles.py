@@ -70,8 +70,17 @@ _NOT_NET = re.compile(r"\bnet\s+operating\b|\bbefore\b|\bnet\s+(rental|other|sal
                       re.I)
 
 
+_NOTE_REF = re.compile(r"\(\s*(notes?|see)\b[^)]*\)|\bnotes?\s+\d[\d,\s and]*$", re.I)
+
+
+def clean(label: str) -> str:
+    """A label without its note references ("EXPENSES (Note 14)", "Revenue 3, 4")."""
+    return re.sub(r"\s+", " ", _NOTE_REF.sub(" ", label)).strip()
+
+
 def _score(label: str, patterns: list[tuple[re.Pattern[str], int]]) -> int:
-    return max((points for pattern, points in patterns if pattern.search(label)), default=0)
+    text = clean(label)
+    return max((points for pattern, points in patterns if pattern.search(text)), default=0)
 
 
 @dataclass
@@ -94,7 +103,7 @@ class Headline:
 def _candidates(rows: list[Row], patterns: list[tuple[re.Pattern[str], int]], *, exclude: re.Pattern[str] | None = None
                 ) -> list[tuple[int, int]]:
     scored = [(_score(row.label, patterns), i) for i, row in enumerate(rows)
-              if row.has_figures and not (exclude and exclude.search(row.label))]
+              if row.has_figures and not (exclude and exclude.search(clean(row.label)))]
     scored = [(score, i) for score, i in scored if score > 0]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return scored[:MAX_CANDIDATES]
@@ -114,15 +123,41 @@ def _sign(row: Row) -> int:
 _GROSS_PROFIT = re.compile(r"\bgross\s+(profit|margin)\b", re.I)
 
 
+def _block_total(rows: list[Row], structure: Structure, row: int) -> int:
+    """The largest total of like rows a row sits in: up through plain sums whose parts all print with its sign
+    and whose label is not a summary's (a sum of revenue and expenses printed negative is income before tax, not
+    a bigger revenue total)."""
+    top = row
+    while top in structure.parent:
+        parent = structure.parent[top]
+        made = structure.made[parent]
+        sign = _sign(rows[top])
+        if not made.is_sum or _SUMMARY.search(clean(rows[parent].label)) or any(
+                _sign(rows[p]) != sign for p in made.parts if any(rows[p].values)):
+            break
+        top = parent
+    return top
+
+
+_SUMMARY = re.compile(r"\b(net|before|after|operating\s+income|profit|loss|ebitda|ebidta|gross)\b", re.I)
+
+
 def _income_candidates(rows: list[Row], structure: Structure) -> list[tuple[int, int]]:
     # A row the structure shows to be a difference (income - cost of sales) is gross profit, whatever its
     # label says ("Gross income"): never total income.
     found = [(score, i) for score, i in _candidates(rows, _INCOME, exclude=_NOT_INCOME)
              if not (i in structure.made and not structure.made[i].is_sum) and not _GROSS_PROFIT.search(rows[i].label)]
+    # An income line that a plain sum closes is part of a larger income total: the total is the candidate
+    # ("Rental Income" inside "Total Revenue", "Service revenue" inside an unlabelled revenue subtotal).
+    lifted: dict[int, int] = {}
+    for score, i in found:
+        top = _block_total(rows, structure, i)
+        lifted[top] = max(lifted.get(top, 0), score)
+    found = sorted(((score, i) for i, score in lifted.items()), key=lambda item: (-item[0], item[1]))
     # An unlabelled (or oddly labelled) subtotal of the first block of figures is income too.
     first = next((i for i, row in enumerate(rows) if row.has_figures), None)
     if first is not None:
-        top = structure.section_of(first)
+        top = _block_total(rows, structure, first)
         if top not in [i for _, i in found] and top != first:
             found.append((2, top))
         if first not in [i for _, i in found]:
@@ -142,8 +177,8 @@ def solve(rows: list[Row], structure: Structure) -> Headline:
     best: tuple[float, dict[str, int | None], dict[str, int]] | None = None
     proven: list[tuple[float, dict[str, int | None]]] = []  # every choice the NOI identity proves
     for (si, i), (sc, c), (se, e), (sn, n) in product(incomes, cogs, opexes, nois):
-        if not (i < e and (c is None or i < c < e or (i < c and c < (n if n is not None else len(rows))))):
-            continue
+        if c == e or not (i < e and (c is None or i < c < e or (i < c and c < (n if n is not None else len(rows))))):
+            continue  # one printed line is one role: "Cost of services and operating expenses" is the expenses
         if n is not None and n <= e:
             continue
         signs = {"total_income": 1, "cost_of_goods_sold": _sign(rows[c]) if c is not None else 1,
@@ -158,7 +193,7 @@ def solve(rows: list[Row], structure: Structure) -> Headline:
                 proven.append((si + sc + se + sn, {"total_income": i, "cost_of_goods_sold": c,
                                                    "total_operating_expenses": e, "net_operating_income": n}))
             else:
-                score -= 10
+                score -= 5  # still preferred to none when well labelled: the failed identity is then reported
         # Sections: the income row should close the rows above it; the expense row a run below it.
         if structure.is_subtotal(i) or i == next((k for k, r in enumerate(rows) if r.has_figures), -1):
             score += 2

@@ -129,7 +129,7 @@ def build(rows: list[Row]) -> Structure:
                 headings.append(index)
             continue
         made = (_as_sum(rows, index, open_rows, headings, unit_, width)
-                or _as_signed(rows, index, open_rows, unit_, width)
+                or _as_signed(rows, index, open_rows, unit_, width, structure.made)
                 or _as_zero_total(rows, index, open_rows, headings))
         if made is None:
             open_rows.append(index)
@@ -201,12 +201,25 @@ def _as_zero_total(rows: list[Row], index: int, open_rows: list[int], headings: 
     return Made(parts, (1,) * len(parts), "sum")
 
 
-def _as_signed(rows: list[Row], index: int, open_rows: list[int], unit_: float, width: int) -> Made | None:
+def _as_signed(rows: list[Row], index: int, open_rows: list[int], unit_: float, width: int,
+               made: dict[int, Made]) -> Made | None:
     row = rows[index]
     if not (_SUMMARY_WORDS.search(row.label) or row.bold or not row.label.strip()):
         return None
     # Rows printing zero in every period change no sum: they are left out of the search (and out of the parts).
     live = [r for r in open_rows if any(rows[r].values)]
+    found = _signed_run(rows, row, live, unit_, width)
+    if found is None:
+        # A summary row nothing explains (a repeated "TOTAL NET INCOME" with other figures) may stand between
+        # the rows a later summary nets: try again without such rows.
+        trusted = [r for r in live if r in made or not (_SUMMARY_WORDS.search(rows[r].label)
+                                                         and _TOTAL_WORD.search(rows[r].label))]
+        if trusted != live:
+            found = _signed_run(rows, row, trusted, unit_, width)
+    return found
+
+
+def _signed_run(rows: list[Row], row: Row, live: list[int], unit_: float, width: int) -> Made | None:
     for terms in range(2, min(MAX_SIGNED_TERMS, len(live)) + 1):
         parts = live[-terms:]
         vectors = [_values(rows[p], width) for p in parts]
