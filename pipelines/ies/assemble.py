@@ -23,7 +23,7 @@ from typing import Any
 from pipelines.ies import roles as headline_roles
 from pipelines.ies import structure as struct
 from pipelines.ies.chart import SECTION_OF
-from pipelines.ies.labels import MapperChain, classify_heading, is_heading_wording
+from pipelines.ies.labels import MapperChain, classify_heading, is_heading_wording, says_less
 from pipelines.ies.limits import Deadline
 from pipelines.ies.numbers import cell_amount, unit_multiplier
 from pipelines.ies.periods import NOT_A_PERIOD, Period, read_columns, title_period
@@ -129,6 +129,8 @@ def _rows(table: RawTable, columns: list[int]) -> list[struct.Row]:
     out = []
     for index, row in enumerate(table.rows):
         values = [_amount(row.cells[k]) if k < len(row.cells) else None for k in columns]
+        if says_less(row.label) and all(v is None or v >= 0 for v in values):
+            values = [None if v is None else -v for v in values]  # "Less: Vacancy 40,822" is a deduction
         item = struct.Row(row.label, values, row.indent, row.bold)
         item.heading = not item.has_figures and _is_heading(table, index)
         out.append(item)
@@ -163,9 +165,13 @@ def read_statement(table: RawTable, chain: MapperChain, deadline: Deadline) -> R
 
 def _section_by_position(read: Read) -> dict[int, str]:
     """Each row's section, from where it sits relative to the headline rows."""
-    r = read.headline.rows
+    r, blocks = read.headline.rows, read.headline.blocks
     income, cogs, opex = r.get("total_income"), r.get("cost_of_goods_sold"), r.get("total_operating_expenses")
     noi, net = r.get("net_operating_income"), r.get("net_income")
+    if income is None and "total_income" in blocks:
+        income = blocks["total_income"][1] - 1
+    if opex is None and "total_operating_expenses" in blocks:
+        opex = blocks["total_operating_expenses"][1] - 1
     summary = {row for row, made in read.structure.made.items() if not made.is_sum}
     summary |= {row for row in (noi, net) if row is not None}
     sections: dict[int, str] = {}
@@ -188,9 +194,15 @@ def _section_by_position(read: Read) -> dict[int, str]:
         # when the expense total closes them
         for leaf in read.structure.leaves(cogs):
             sections[leaf] = "cost_of_sales"
-    if opex is not None:
-        for leaf in read.structure.leaves(opex):
+    if r.get("total_operating_expenses") is not None:
+        for leaf in read.structure.leaves(r["total_operating_expenses"]):  # type: ignore[arg-type]
             sections[leaf] = "operating_expense"
+    for role, section in (("total_income", "income"), ("total_operating_expenses", "operating_expense")):
+        if role in blocks:
+            start, end = blocks[role]
+            for index in range(start, end):
+                if sections.get(index) != "summary":
+                    sections[index] = section
     return sections
 
 
@@ -250,8 +262,8 @@ def _checks(read: Read) -> list[Check]:
             expected = v["total_income"] - (v.get("cost_of_goods_sold") or 0.0) - v["total_operating_expenses"]
             actual = rows[noi_row].values[k] or 0.0
             passed = abs(expected - actual) <= struct.tolerance(unit_, 3)
-            parts = " - ".join(f"'{rows[r].label}'" for r in (h.rows.get(role) for role in (
-                "total_income", "cost_of_goods_sold", "total_operating_expenses")) if r is not None)
+            parts = " - ".join(_role_name(read, role) for role in (
+                "total_income", "cost_of_goods_sold", "total_operating_expenses") if v.get(role) is not None)
             detail = "" if passed else (
                 f"{parts} = {expected * read.multiplier:,.2f} in {_period_name(read, k)}, but '{rows[noi_row].label}' "
                 f"({_where(read, noi_row)}) prints {actual * read.multiplier:,.2f}: one of them is misread or "
@@ -286,6 +298,14 @@ def _checks(read: Read) -> list[Check]:
                     f"{_period_name(read, k)}, but the rows above it add up to {expected * read.multiplier:,.2f}."))
     checks += _t12_checks(read.spread)
     return checks
+
+
+def _role_name(read: Read, role: str) -> str:
+    row = read.headline.rows.get(role)
+    if row is not None:
+        return f"'{read.rows[row].label}'"
+    start, end = read.headline.blocks[role]
+    return f"the rows '{read.rows[start].label}' to '{read.rows[end - 1].label}' added up"
 
 
 def _period_name(read: Read, k: int) -> str:

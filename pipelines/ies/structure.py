@@ -105,9 +105,10 @@ def matches(total: list[float | None], combined: list[float], terms: int, unit_:
 
 
 def _norm(label: str) -> str:
-    text = re.sub(r"[^a-z0-9 ]+", " ", label.lower())
-    text = re.sub(r"^\s*(total|sub\s*total)\s+", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    from pipelines.ies.labels import normalize  # abbreviations spelled out: "Total OpEx" closes "Operating Expenses"
+
+    text = normalize(label)
+    return re.sub(r"^\s*(total|sub\s*total)\s+", "", text).strip()
 
 
 def echoes(total_label: str, heading_label: str) -> bool:
