@@ -36,6 +36,7 @@ ROLE_SECTION = {"total_income": "income", "cost_of_goods_sold": "cost_of_sales",
                 "net_income": "summary"}
 GENERIC = {"income": "other_income", "cost_of_sales": "cost_of_goods_sold",
            "operating_expense": "other_operating_expenses"}
+SUMMARY_KEYS = frozenset({"gross_profit", "net_operating_income", "net_income"})
 
 
 @dataclass
@@ -212,6 +213,7 @@ def _place(read: Read) -> None:
     spread sums their parts instead)."""
     sections = _section_by_position(read)
     role_of = {row: role for role, row in read.headline.rows.items() if row is not None}
+    taken = set(role_of.values())
     signs = read.headline.signs
     for item in read.spread.items:
         index = item.row
@@ -224,8 +226,12 @@ def _place(read: Read) -> None:
             item.known = True
             continue
         if read.structure.is_subtotal(index):
-            item.is_total, item.canonical = True, None
-            item.section = "summary" if section == "summary" else section
+            # A subtotal keeps a summary key its label gives (gross profit, a cash flow line read as net income
+            # below the roles) unless a headline row already holds that key; section subtotals get none (the
+            # spread sums their parts instead).
+            keep = item.canonical in SUMMARY_KEYS and item.canonical not in taken
+            item.is_total, item.canonical = True, item.canonical if keep else None
+            item.section = "summary" if section == "summary" or keep else section
             item.known = True
             continue
         if section in GENERIC:
