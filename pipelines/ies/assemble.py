@@ -27,10 +27,12 @@ from pipelines.ies.labels import MapperChain, classify_heading, is_heading_wordi
 from pipelines.ies.limits import Deadline
 from pipelines.ies.numbers import cell_amount, unit_multiplier
 from pipelines.ies.periods import NOT_A_PERIOD, Period, read_columns, title_period
+from pipelines.ies.result import LOW_CONFIDENCE
 from pipelines.ies.spread import LineItem, Spread, build_spread, guess_statement_type, infer_ytd_months
 from pipelines.ies.table import RawTable, UnreadableFile
-from pipelines.ies.tieouts import Check, _t12_checks
+from pipelines.ies.tieouts import Check, _t12_checks, run_checks
 
+ROLES = headline_roles.ROLES
 ROLE_SECTION = {"total_income": "income", "cost_of_goods_sold": "cost_of_sales",
                 "total_operating_expenses": "operating_expense", "net_operating_income": "summary",
                 "net_income": "summary"}
@@ -111,16 +113,20 @@ def _is_heading(table: RawTable, index: int) -> bool:
                 and following.indent > row.indent + 2)
 
 
-_UNFINISHED = re.compile(r"(\b(and|or|of|for|from|to|in|on|the|operating|other|general|net)|[,&(/-])\s*$", re.I)
+_UNFINISHED = re.compile(r"(\b(and|or|of|for|from|to|in|on|the|with|by)|[,&(/])\s*$", re.I)
 
 
 def _join_wrapped(table: RawTable) -> None:
-    """A label printed over two lines ("COST OF SERVICES AND OPERATING" / "EXPENSES (Note 14)  (314,903,302)"):
-    a line without figures that stops mid-phrase joins the row of figures right under it."""
+    """A label a PDF prints over two lines ("PROVISION FOR" / "INCOME TAX  198,836"): a line without figures that
+    stops mid-phrase, printed right above a row of figures, joins it. (A spreadsheet's row is one cell.)"""
     rows = table.rows
     for k in range(len(rows) - 1, 0, -1):
         above, row = rows[k - 1], rows[k]
-        if (not above.has_figures() and row.has_figures() and above.label.strip() and row.label.strip()
+        box_a, box_b = above.source.get("bbox"), row.source.get("bbox")
+        if not (box_a and box_b) or above.source.get("page") != row.source.get("page"):
+            continue
+        close = 0 <= box_b[1] - box_a[3] <= 0.8 * (box_a[3] - box_a[1])
+        if (close and not above.has_figures() and row.has_figures() and above.label.strip() and row.label.strip()
                 and _UNFINISHED.search(above.label)):
             row.label = f"{above.label.strip()} {row.label.strip()}"
             del rows[k - 1]
@@ -138,8 +144,12 @@ def _rows(table: RawTable, columns: list[int]) -> list[struct.Row]:
     return out
 
 
-def read_statement(table: RawTable, chain: MapperChain, deadline: Deadline) -> Read | None:
+def read_statement(table: RawTable, chain: MapperChain, deadline: Deadline, keep: set[str] | None = None
+                   ) -> Read | None:
+    """One statement read; with `keep`, only the columns of those periods (the others are read elsewhere)."""
     periods, warnings = _periods(table)
+    if keep is not None:
+        periods = [p if p is not None and p.key in keep else None for p in periods]
     columns = [k for k, p in enumerate(periods) if p is not None]
     if not columns:
         return None
@@ -155,6 +165,9 @@ def read_statement(table: RawTable, chain: MapperChain, deadline: Deadline) -> R
         if not chain.resolve():
             break
         spread = build_spread(table, periods, chain, multiplier)
+    infer_ytd_months(spread)  # a "2026 YTD" column's months, from steady rows; the columns follow
+    named = iter(spread.periods)
+    periods = [next(named) if p is not None else None for p in periods]
     read = Read(table, periods, multiplier, spread, headline, structure, rows, warnings=warnings)
     if headline.found:
         _place(read)
@@ -173,7 +186,8 @@ def _section_by_position(read: Read) -> dict[int, str]:
         income = blocks["total_income"][1] - 1
     if opex is None and "total_operating_expenses" in blocks:
         opex = blocks["total_operating_expenses"][1] - 1
-    summary = {row for row, made in read.structure.made.items() if not made.is_sum}
+    summary = {row for row, made in read.structure.made.items()
+               if not made.is_sum or headline_roles.is_summary_label(read.rows[row].label)}
     summary |= {row for row in (noi, net) if row is not None}
     sections: dict[int, str] = {}
     below_from = noi if noi is not None else opex
@@ -220,10 +234,21 @@ def _place(read: Read) -> None:
         section = sections.get(index, item.section)
         if index in role_of:
             role = role_of[index]
-            item.canonical, item.section, item.is_total = role, ROLE_SECTION[role], True
             sign = signs.get(role, 1)
             item.values = {k: round(sign * v * read.multiplier, 2) + 0.0 for k, v in _printed(read, index).items()}
             item.known = True
+            line = ROLE_SECTION[role]
+            if (role in ("net_operating_income", "net_income") or read.structure.is_subtotal(index)
+                    or len(_section_parts(read, role)) >= 2):
+                item.canonical, item.section, item.is_total = role, line, True
+            else:  # a single printed line plays the role ("Cost of Sales 600"): an item of its section
+                keep = item.canonical is not None and SECTION_OF.get(item.canonical) == line
+                item.canonical = item.canonical if keep else (
+                    GENERIC[line] if role != "total_income" else "revenue")
+                item.section, item.is_total = line, False
+            continue
+        if item.canonical in SUMMARY_KEYS and item.canonical not in taken:
+            item.section, item.is_total, item.known = "summary", True, True  # a gross profit line, say
             continue
         if read.structure.is_subtotal(index):
             # A subtotal keeps a summary key its label gives (gross profit, a cash flow line read as net income
@@ -279,6 +304,8 @@ def _checks(read: Read) -> list[Check]:
         if h.rows.get("net_income") is not None:
             checks.append(Check("net_income", key, "net_income" in h.verified, None,
                                 (rows[h.rows["net_income"]].values[k] or 0.0) * read.multiplier))
+    checks += _gross_profit_checks(read, keys, unit_)
+    checks += _role_total_checks(read, keys, unit_)
     headings = [(i, r.label) for i, r in enumerate(rows) if r.heading]
     bottom = h.rows.get("net_income")
     for index, row in enumerate(rows):
@@ -304,6 +331,68 @@ def _checks(read: Read) -> list[Check]:
                     f"{_period_name(read, k)}, but the rows above it add up to {expected * read.multiplier:,.2f}."))
     checks += _t12_checks(read.spread)
     return checks
+
+
+_GROSS = re.compile(r"\bgross\s+(profit|margin)\b", re.I)
+
+
+def _gross_profit_checks(read: Read, keys: list[str], unit_: float) -> list[Check]:
+    """A printed gross profit the sums do not explain, checked against income less cost of sales."""
+    h, rows, out = read.headline, read.rows, []
+    for index, row in enumerate(rows):
+        if not (row.has_figures and _GROSS.search(row.label)):
+            continue
+        for k, key in enumerate(keys):
+            v = h.values[k] if k < len(h.values) else {}
+            if v.get("total_income") is None or v.get("cost_of_goods_sold") is None:
+                continue
+            expected = v["total_income"] - v["cost_of_goods_sold"]
+            actual = row.values[k] or 0.0
+            passed = abs(expected - actual) <= struct.tolerance(unit_, 2)
+            out.append(Check("gross_profit", key, passed, expected * read.multiplier, actual * read.multiplier,
+                             "" if passed else (
+                                 f"'{row.label}' ({_where(read, index)}) prints {actual * read.multiplier:,.2f} in "
+                                 f"{_period_name(read, k)}, but total income less cost of sales is "
+                                 f"{expected * read.multiplier:,.2f}.")))
+    return out
+
+
+def _section_parts(read: Read, role: str) -> list[tuple[int, int]]:
+    """(row, sign) of what a printed income, cost of sales or expense total adds: the rows it closes, or, when
+    the sums do not explain it, the rows printed in its section that nothing else closed."""
+    h, rows = read.headline, read.rows
+    row = h.rows.get(role)
+    if row is None:
+        return []
+    made = read.structure.made.get(row)
+    if made is not None:
+        return list(zip(made.parts, made.signs, strict=True))
+    bounds = [-1, *sorted(r for r in (h.rows.get(x) for x in ROLES[:3]) if r is not None)]
+    start = max(b for b in bounds if b < row)
+    return [(r, 1) for r in range(start + 1, row)
+            if rows[r].has_figures and read.structure.parent.get(r, row) >= row]
+
+
+def _role_total_checks(read: Read, keys: list[str], unit_: float) -> list[Check]:
+    """Each printed income, cost of sales or expense total against the rows it adds, per period: a misprinted
+    total (or a misread row) is named with its periods."""
+    h, rows, out = read.headline, read.rows, []
+    for role in ROLES[:3]:
+        row = h.rows.get(role)
+        parts = _section_parts(read, role)
+        if row is None or len(parts) < 2:
+            continue  # a single line, not a total of anything
+        if not read.structure.is_subtotal(row) and role in h.verified:
+            continue  # the identity proves the figure; which rows it adds is then beside the point
+        for k, key in enumerate(keys):
+            expected = sum(sign * (rows[r].values[k] or 0.0) for r, sign in parts)
+            actual = rows[row].values[k] or 0.0
+            passed = abs(expected - actual) <= struct.tolerance(unit_, len(parts))
+            detail = "" if passed else (
+                f"'{rows[row].label}' ({_where(read, row)}) prints {actual * read.multiplier:,.2f} in "
+                f"{_period_name(read, k)}, but the rows above it add up to {expected * read.multiplier:,.2f}.")
+            out.append(Check(role, key, passed, expected * read.multiplier, actual * read.multiplier, detail))
+    return out
 
 
 def _role_name(read: Read, role: str) -> str:
@@ -360,6 +449,14 @@ def assemble(tables: list[RawTable], chain: MapperChain, deadline: Deadline) -> 
             if period is not None and period.key not in owner:
                 owner[period.key] = n
                 periods.append(period)
+    # A statement whose periods another (earlier, newer) statement also prints is read again on its own periods
+    # only: its structure and headline rows are then judged on the figures it is used for.
+    for n, read in enumerate(reads):
+        mine = {key for key, who in owner.items() if who == n}
+        if mine and mine != {p.key for p in read.periods if p is not None}:
+            again = read_statement(read.table, chain, deadline, keep=mine)
+            if again is not None:
+                reads[n] = again
     items: list[LineItem] = []
     totals: dict[str, dict[str, float | None]] = {}
     checks: list[Check] = []
@@ -371,41 +468,62 @@ def assemble(tables: list[RawTable], chain: MapperChain, deadline: Deadline) -> 
             warnings.append(f"The statement on {read.table.where or 'a later page'} repeats periods already read; "
                             "it was not used.")
             continue
-        infer_ytd_months(read.spread)
         for item in read.spread.items:
             item.values = {k: v for k, v in item.values.items() if k in mine}
             if item.values:
                 items.append(item)
-        read.checks = [c for c in _checks(read) if c.period in mine or c.name == "subtotal"]
-        checks += read.checks
-        keys = [p.key for p in read.periods if p is not None]
-        for k, key in enumerate(keys):
-            if key not in mine:
-                continue
-            v = read.headline.values[k] if k < len(read.headline.values) else {}
-            debt = [i for i in read.spread.items if i.canonical == "debt_service" and not i.is_total]
-            totals[key] = {
-                "total_income": _round(_scaled(v.get("total_income"), read)),
-                "cost_of_goods_sold": _round(_scaled(v.get("cost_of_goods_sold"), read)),
-                "total_operating_expenses": _round(_scaled(v.get("total_operating_expenses"), read)),
-                "net_operating_income": _round(_scaled(v.get("net_operating_income"), read)),
-                "debt_service": _round(sum(i.values.get(key, 0.0) for i in debt)) if debt else None,
-                "net_income": _round(_scaled(v.get("net_income"), read)),
-            }
         where = f" ({read.table.where})" if read.table.where and len(reads) > 1 else ""
-        reasons += [reason + where for reason in read.headline.reasons]
+        if read.headline.found:
+            read.checks = [c for c in _checks(read) if c.period in mine or c.name == "subtotal"]
+            totals.update(_totals(read, mine))
+            reasons += [reason + where for reason in read.headline.reasons]
+            unknown = [i.label for i in read.spread.items if i.canonical is None and not i.is_total
+                       and i.section not in ("summary", "below_noi")]
+        else:
+            # No income and expense totals the structure can name (an odd or partial statement): the rows'
+            # chart keys decide the totals, and every printed total must tie, as a lookup would read it.
+            legacy_checks, legacy_totals = run_checks(read.spread)
+            read.checks = [c for c in legacy_checks if c.period in mine]
+            totals.update({k: v for k, v in legacy_totals.items() if k in mine})
+            if not read.checks:
+                reasons.append("No printed totals to tie out against; check the figures by hand" + where + ".")
+            unknown = [i.label for i in read.spread.items if not i.known]
+            low = [i.label for i in read.spread.items if i.known and i.confidence < LOW_CONFIDENCE]
+            if low:
+                reasons.append(f"{len(low)} row(s) read with low confidence: {', '.join(map(repr, low[:5]))}.")
+        if unknown:
+            reasons.append(f"{len(unknown)} row(s) could not be mapped to the chart of accounts: "
+                           f"{', '.join(map(repr, unknown[:5]))}.")
+        checks += read.checks
         warnings += read.warnings + read.table.warnings + read.spread.warnings
     failed = [c for c in checks if not c.passed]
     for check in failed:
-        reasons.append(check.detail or f"Tie-out failed: {check.name} ({check.period}).")
+        said = f": {check.detail}" if check.detail else "."
+        reasons.append(f"Tie-out failed: {check.name} ({check.period}){said}")
     if any(c.name == "net_operating_income" and not c.passed for c in failed):
         reasons = [r for r in reasons if "does not equal" not in r or "in every period" not in r]
-    if not any(read.headline.found for read in reads):
-        reasons.append("No rows could be read as the statement's totals; check the figures by hand.")
     status = "needs_review" if reasons else "extracted"
     kinds = [guess_statement_type([row.label for row in read.table.rows]) for read in reads]
     return Assembled(reads, periods, items, totals, checks, status, _unique(reasons), _unique(warnings),
                      reads[0].multiplier, next((k for k in kinds if k != "unknown"), "unknown"))
+
+
+def _totals(read: Read, mine: set[str]) -> dict[str, dict[str, float | None]]:
+    out = {}
+    debt = [i for i in read.spread.items if i.canonical == "debt_service" and not i.is_total]
+    for k, key in enumerate(p.key for p in read.periods if p is not None):
+        if key not in mine:
+            continue
+        v = read.headline.values[k] if k < len(read.headline.values) else {}
+        out[key] = {
+            "total_income": _round(_scaled(v.get("total_income"), read)),
+            "cost_of_goods_sold": _round(_scaled(v.get("cost_of_goods_sold"), read)),
+            "total_operating_expenses": _round(_scaled(v.get("total_operating_expenses"), read)),
+            "net_operating_income": _round(_scaled(v.get("net_operating_income"), read)),
+            "debt_service": _round(sum(i.values.get(key, 0.0) for i in debt)) if debt else None,
+            "net_income": _round(_scaled(v.get("net_income"), read)),
+        }
+    return out
 
 
 def _scaled(value: float | None, read: Read) -> float | None:

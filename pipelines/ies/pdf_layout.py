@@ -243,11 +243,15 @@ _CONTINUED = re.compile(r"[\s(\-\u2013\u2014,]*\b(continued|cont[\u2019']?d|cont
 
 
 def _same_title(a: str | None, b: str | None) -> bool:
-    """'Statement of Operations (continued)' carries on 'Statement of Operations'."""
+    """'Statement of Operations (continued)' and 'Acme LLC - Statement of Operations' carry on 'Statement of
+    Operations': a page that says it continues, or repeats the title (with or without the entity's name)."""
     def norm(t: str | None) -> str:
         return re.sub(r"\s+", " ", _CONTINUED.sub(" ", t or "")).strip().lower()
 
-    return norm(a) == norm(b)
+    if a and _CONTINUED.search(a):
+        return True
+    x, y = norm(a), norm(b)
+    return x == y or (bool(x) and bool(y) and (x in y or y in x))
 
 
 def table_from_words(pages: list[list[Word]], method: str = "layout") -> RawTable:

@@ -81,6 +81,13 @@ _COST_HEADING = re.compile(r"\b(cost|costs|cogs|direct)\b", re.I)
 _EXPENSE_HEADING = re.compile(r"\b(expenses?|expenditures?|opex)\b", re.I)
 
 
+def is_summary_label(label: str) -> bool:
+    """Gross profit, operating income, income before tax, net income: figures computed from others."""
+    text = clean(label)
+    return bool(_GROSS_PROFIT.search(text) or _score(text, _NOI) or _score(text, _NET_INCOME)
+                or re.search(r"\bpre-?\s*tax\b|\bbefore\s+(income\s+)?tax", text, re.I))
+
+
 def clean(label: str) -> str:
     """A label without its note references ("EXPENSES (Note 14)", "Revenue 3, 4")."""
     return re.sub(r"\s+", " ", _NOTE_REF.sub(" ", label)).strip()

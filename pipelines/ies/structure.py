@@ -28,7 +28,7 @@ MAX_SUM_TERMS = 600
 
 _TOTAL_WORD = re.compile(r"^\s*(total|sub\s*-?\s*total|net|gross)\b|\btotals?\s*$", re.I)
 _SUMMARY_WORDS = re.compile(
-    r"\b(gross\s+(profit|margin|income)|net|income\s*(\(loss\))?\s*(before|after|from)|operating\s+(income|profit|"
+    r"\b(gross\s+(profit|margin|income)|net|pre-?\s*tax|income\s*(\(loss\))?\s*(before|after|from)|operating\s+(income|profit|"
     r"loss)|operations?\s+income|noi|ebitda|ebidta|ebit|profit|loss|earnings|income\s*/\s*loss|cash\s+flow|"
     r"surplus|deficit|margin|result)\b", re.I)
 
@@ -154,6 +154,11 @@ def _as_sum(rows: list[Row], index: int, open_rows: list[int], headings: list[in
         return None
     total_like = bool(_TOTAL_WORD.search(row.label)) or row.bold or not row.label.strip()
     echoed = any(echoes(row.label, rows[h].label) for h in headings)
+    # A row that does not say it is a total ("Landscaping 70" under "Salaries 65" and "Pest Control 4", in
+    # thousands) may equal a run above it by chance in one period; only two periods or more agreeing make
+    # that evidence.
+    if not (total_like or echoed) and sum(1 for v in row.values if v) < 2:
+        return None
     candidates = open_rows[-MAX_SUM_TERMS:]
     # Every suffix sum at once: row k of `suffix` sums candidates[k:] (numpy: long T-12s have 400+ rows).
     block = np.array([_values(rows[r], width) for r in candidates], dtype=float)
@@ -205,7 +210,10 @@ def _as_zero_total(rows: list[Row], index: int, open_rows: list[int], headings: 
 def _as_signed(rows: list[Row], index: int, open_rows: list[int], unit_: float, width: int,
                made: dict[int, Made]) -> Made | None:
     row = rows[index]
-    if not (_SUMMARY_WORDS.search(row.label) or row.bold or not row.label.strip()):
+    # A summary says so ("Gross profit", "Pre-tax income"), or the figures do in two periods or more (a net
+    # equal to a signed run by chance in every period does not happen).
+    if not (_SUMMARY_WORDS.search(row.label) or row.bold or not row.label.strip()
+            or sum(1 for v in row.values if v) >= 2):
         return None
     # Rows printing zero in every period change no sum: they are left out of the search (and out of the parts).
     live = [r for r in open_rows if any(rows[r].values)]

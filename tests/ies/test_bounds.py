@@ -138,8 +138,11 @@ def test_streaming_read_only_gives_the_grids_the_full_load_gave(ies_corpus: Path
     for book in books:
         data = book.read_bytes()
         full = load_workbook(io.BytesIO(data), data_only=True)
-        expected = [(ws.title, trimmed(list(ws.iter_rows(values_only=True)))) for ws in full.worksheets]
-        streamed = [(title, trimmed(grid)) for title, grid in sheet_grids(data, SizeLimits.from_env())]
+        # A percentage column is read as the text it shows ("12.5%"), so it is never taken for an amount.
+        expected = [(ws.title, trimmed([[f"{c.value * 100:.6g}%" if isinstance(c.value, int | float)
+                                         and "%" in str(c.number_format) else c.value for c in row]
+                                        for row in ws.iter_rows()])) for ws in full.worksheets]
+        streamed = [(title, trimmed(grid)) for title, grid, _styles in sheet_grids(data, SizeLimits.from_env())]
         assert streamed == expected, book.name
 
 
