@@ -152,7 +152,8 @@ def _as_sum(rows: list[Row], index: int, open_rows: list[int], headings: list[in
     row = rows[index]
     if not open_rows:
         return None
-    total_like = bool(_TOTAL_WORD.search(row.label)) or row.bold or not row.label.strip()
+    total_like = (bool(_TOTAL_WORD.search(row.label) or _SUMMARY_WORDS.search(row.label)) or row.bold
+                  or not row.label.strip())
     echoed = any(echoes(row.label, rows[h].label) for h in headings)
     # A row that does not say it is a total ("Landscaping 70" under "Salaries 65" and "Pest Control 4", in
     # thousands) may equal a run above it by chance in one period; only two periods or more agreeing make
