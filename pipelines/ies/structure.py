@@ -156,9 +156,10 @@ def _as_sum(rows: list[Row], index: int, open_rows: list[int], headings: list[in
                   or not row.label.strip())
     echoed = any(echoes(row.label, rows[h].label) for h in headings)
     # A row that does not say it is a total ("Landscaping 70" under "Salaries 65" and "Pest Control 4", in
-    # thousands) may equal a run above it by chance in one period; only two periods or more agreeing make
-    # that evidence.
-    if not (total_like or echoed) and sum(1 for v in row.values if v) < 2:
+    # thousands) may equal a run above it by chance: only two periods or more of sizeable figures agreeing
+    # exactly (to the rounding unit) make that evidence.
+    strict = not (total_like or echoed)
+    if strict and sum(1 for v in row.values if v and abs(v) >= 20 * unit_) < 2:
         return None
     candidates = open_rows[-MAX_SUM_TERMS:]
     # Every suffix sum at once: row k of `suffix` sums candidates[k:] (numpy: long T-12s have 400+ rows).
@@ -168,7 +169,7 @@ def _as_sum(rows: list[Row], index: int, open_rows: list[int], headings: list[in
     if not target.any():
         return None
     terms = np.arange(len(candidates), 0, -1)
-    tol = unit_ * np.clip(terms / 2, 1.0, 4.0) + 1e-6
+    tol = unit_ * (np.ones(len(candidates)) if strict else np.clip(terms / 2, 1.0, 4.0)) + 1e-6
     hits = np.nonzero((np.abs(suffix - target) <= tol[:, None]).all(axis=1))[0]
     fits: list[tuple[float, int]] = []
     offset = len(open_rows) - len(candidates)
@@ -211,10 +212,9 @@ def _as_zero_total(rows: list[Row], index: int, open_rows: list[int], headings: 
 def _as_signed(rows: list[Row], index: int, open_rows: list[int], unit_: float, width: int,
                made: dict[int, Made]) -> Made | None:
     row = rows[index]
-    # A summary says so ("Gross profit", "Pre-tax income"), or the figures do in two periods or more (a net
-    # equal to a signed run by chance in every period does not happen).
-    if not (_SUMMARY_WORDS.search(row.label) or row.bold or not row.label.strip()
-            or sum(1 for v in row.values if v) >= 2):
+    # Only a row that says it is a summary ("Gross profit", "Pre-tax income") nets rows above it: small figures
+    # (a statement in thousands) equal some signed run of their neighbours by chance.
+    if not (_SUMMARY_WORDS.search(row.label) or row.bold or not row.label.strip()):
         return None
     # Rows printing zero in every period change no sum: they are left out of the search (and out of the parts).
     live = [r for r in open_rows if any(rows[r].values)]
