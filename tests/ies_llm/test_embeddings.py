@@ -136,3 +136,42 @@ def test_the_default_chain_runs_embeddings_after_the_dictionary(tmp_path: Path) 
     item = next(i for i in result["line_items"] if i["label"] == "Income from Laundry Machines")
     assert item["canonical"] == "other_income" and THRESHOLD <= item["confidence"] < 0.9
     assert result["method"] == "layout+embeddings"
+
+
+def test_the_vocabulary_vectors_are_cached_per_model_and_wording(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CLI run must not embed the whole dictionary again: the second index of the same model and wording
+    reads the cache; other wording (a changed dictionary) or another model computes afresh."""
+    from pipelines.ies.mapping_embeddings import _Index, vocabulary_entries
+
+    monkeypatch.setenv("BRAINOPS_DATA_DIR", str(tmp_path))
+    calls: list[int] = []
+
+    class Counting:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __call__(self, texts):
+            calls.append(len(texts))
+            return local_model()(texts)
+
+    entries = vocabulary_entries()
+    first = _Index(entries, Counting("m1"))
+    second = _Index(entries, Counting("m1"))
+    assert calls == [len(entries)] and np.array_equal(first.vectors, second.vectors)
+    assert len(list((tmp_path / "cache").glob("label_vectors-*.npy"))) == 1
+    _Index(entries[1:], Counting("m1"))
+    _Index(entries, Counting("m2"))
+    assert calls == [len(entries), len(entries) - 1, len(entries)]
+    (next((tmp_path / "cache").glob("label_vectors-*.npy"))).write_bytes(b"half a file")
+    assert np.array_equal(_Index(entries, Counting("m1")).vectors, first.vectors)  # unreadable: computed again
+
+
+def test_the_onnx_model_gives_unit_vectors_that_rank_meanings() -> None:
+    """The int8 ONNX export is all-MiniLM-L6-v2: near-identical texts are close, different meanings are far,
+    and every vector has norm 1 (cosine with the float model, measured on the dictionary: >= 0.997)."""
+    vectors = local_model()(["Total Operating Expenses", "Total operating expenses", "Gross Potential Rent",
+                             "Purple Monkey Dishwasher", ""])
+    assert vectors.shape == (5, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert vectors[0] @ vectors[1] > 0.95
+    assert vectors[0] @ vectors[3] < 0.3 and vectors[2] @ vectors[3] < 0.3
