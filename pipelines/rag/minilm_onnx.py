@@ -4,7 +4,8 @@ model's own tokenizer (vendored in pipelines/rag/minilm/, see SOURCE.md there).
 Why: loading torch + sentence-transformers costs ~10 s before the first vector, paid by every CLI run that
 meets a label the dictionary does not know; this session starts in a fraction of a second. The vectors are
 the same model's (mean pooling over the attention mask, L2-normalised, as sentence-transformers does it),
-with int8 weights: they agree with the float model to a cosine of about 0.99 (tests/ies_llm/test_embeddings.py).
+with int8 weights: on the label dictionary's 428 wordings they agree with the float model (sentence-transformers)
+to a cosine of at least 0.997 (median 0.9996).
 """
 
 from __future__ import annotations
