@@ -45,6 +45,7 @@ class Seen:
     wanted: bool = False
     lines: list[SourceLine] = field(default_factory=list)
     heads: list[RawTable] = field(default_factory=list)  # a sheet's titles and headings, before assembly
+    images: list[bytes] = field(default_factory=list)  # a scan's statement pages, as pictures
 
 
 def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = True,
@@ -117,7 +118,7 @@ def _second_read(out: dict[str, Any], seen: Seen, chain: MapperChain, llm: LlmCl
     reader = f"{llm.provider} {llm.model}"
     try:
         deadline.check("before the LLM's second reading")
-        read = read_lines(llm, seen.lines, seen.heads, document_id=out["document_id"])
+        read = read_lines(llm, seen.lines, seen.heads, document_id=out["document_id"], images=seen.images)
         extra = read.grounding.warnings()
         if read.truncated:
             extra.append("The statement was too long to send whole to the LLM; it read only its beginning.")
@@ -191,7 +192,10 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
     scan.extend(ocr_words(data, engine, deadline=deadline, limits=limits))
     tables = income_tables(scan, method=f"ocr:{engine.name}+layout")
     if seen.wanted:
+        from pipelines.ies.llm_reader import page_images
+
         seen.lines = pdf_lines(scan, _pages_of(tables))
+        seen.images = page_images(data, _pages_of(tables))
     return tables
 
 

@@ -27,6 +27,8 @@ from pipelines.llm import LlmClient, Tool
 
 PURPOSE = "ies_second_reading"
 MAX_CHARS = 60_000  # about 15k tokens of prompt: a long T-12 fits, a 200-page bundle does not
+MAX_IMAGES = 4  # page images of a scan sent along (about 1,600 tokens each)
+IMAGE_EDGE = 1568  # pixels on a page image's long side: what Anthropic reads without scaling it down
 _CURRENCY_ONLY = re.compile(r"^(US\$|\$|P=|P/|P|\u20b1|Php|PHP|RMB|\u00a5|\u20ac|\u00a3)$")
 
 
@@ -89,7 +91,29 @@ def table_lines(tables: list[RawTable]) -> list[SourceLine]:
     return out
 
 
-def prompt_of(lines: list[SourceLine], tables: list[RawTable]) -> tuple[str, bool]:
+def page_images(data: bytes, pages: set[int]) -> list[bytes]:
+    """PNG pictures of a scan's statement pages (the first MAX_IMAGES), each at most IMAGE_EDGE pixels on its long
+    side whatever the page's size, so a model can check the OCR's lines against the page itself."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    out = []
+    pdf = pdfium.PdfDocument(io.BytesIO(data))
+    try:
+        for number in sorted(pages)[:MAX_IMAGES]:
+            page = pdf[number - 1]
+            width, height = page.get_size()
+            image = page.render(scale=min(IMAGE_EDGE / max(width, height, 1.0), 150 / 72)).to_pil().convert("L")
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=True)
+            out.append(buffer.getvalue())
+    finally:
+        pdf.close()
+    return out
+
+
+def prompt_of(lines: list[SourceLine], tables: list[RawTable], *, images: int = 0) -> tuple[str, bool]:
     """(prompt, truncated): the numbered lines, capped; for sheets the titles and headings come first."""
     head: list[str] = []
     if lines and "page" not in lines[0].source:
@@ -105,7 +129,11 @@ def prompt_of(lines: list[SourceLine], tables: list[RawTable]) -> tuple[str, boo
         body.append(text)
         size += len(text) + 1
     note = "\n(The document was cut short here; read what is shown.)" if truncated else ""
-    return "The statement's printed lines, each with its id:\n\n" + "\n".join([*head, *body]) + note, truncated
+    lead = "The statement's printed lines, each with its id:"
+    if images:
+        lead = (f"The {images} image(s) above are the scanned pages; the lines below are what OCR read on them, each "
+                "with its id. Cite those lines; an amount counts only as OCR read it on the cited line:")
+    return lead + "\n\n" + "\n".join([*head, *body]) + note, truncated
 
 
 READER_TOOL = Tool(
@@ -200,12 +228,15 @@ class SecondRead:
 
 
 def read_lines(llm: LlmClient, lines: list[SourceLine], tables: list[RawTable], *,
-               document_id: str | None = None) -> SecondRead:
-    """One call: the model's reading of the lines, grounded (LlmError when the call fails)."""
-    prompt, truncated = prompt_of(lines, tables)
+               document_id: str | None = None, images: list[bytes] | None = None) -> SecondRead:
+    """One call: the model's reading of the lines (and of the page images of a scan, where the provider takes
+    images), grounded. LlmError when the call fails."""
+    images = list(images or []) if getattr(llm, "takes_images", False) else []
+    prompt, truncated = prompt_of(lines, tables, images=len(images))
     shown = len(prompt.splitlines())
     answer = llm.call_tool(system=SYSTEM, prompt=prompt, tool=READER_TOOL, purpose=PURPOSE,
-                           document_id=document_id, max_tokens=min(16_000, 1_000 + 60 * shown))
+                           document_id=document_id, max_tokens=min(16_000, 1_000 + 60 * shown),
+                           **({"images": images} if images else {}))
     method = f"llm:{llm.provider}:{llm.model}"
     return ground(answer, lines, method, truncated=truncated, tables=tables)
 

@@ -225,3 +225,45 @@ def test_without_a_key_nothing_calls_out(provider: str, request: pytest.FixtureR
     result = extract(peso[0])  # the client the environment configures: none
     assert result["status"] == "extracted" and result["method"] == "layout"
     assert server.requests == []
+
+
+def test_a_scan_is_read_again_from_its_ocr_lines_and_page_images(llm_standin: Standin, tmp_path: Path) -> None:
+    from tests.ies.handmade import image_only_copy, write_pdf
+
+    text = tmp_path / "maple_text.pdf"
+    write_pdf(text, TITLES, [["2025"], ["2024"]], ROWS)
+    scan = tmp_path / "maple_scan.pdf"
+    image_only_copy(text, scan)
+    llm_standin.answer(reader(answer_of(TITLES, ["2025", "2024"], ROWS, MAPLE_KEYS)))
+    result = extract(scan, llm=llm_from_env(sink=lambda call: None))  # tesseract reads the page
+    assert result["status"] == "extracted", result["warnings"]
+    assert result["method"].startswith("ocr:tesseract+layout") and result["method"].endswith("+llm-confirmed")
+    [sent] = second_reads(llm_standin)
+    content = sent["messages"][-1]["content"]
+    if llm_standin.provider == "anthropic":
+        [image] = [b for b in content if b["type"] == "image"]
+        assert image["source"]["media_type"] == "image/png"  # the stand-in decoded it and checked it is one
+    else:
+        [image] = [p for p in content if p["type"] == "image_url"]
+        assert image["image_url"]["url"].startswith("data:image/png;base64,")
+    assert "are the scanned pages; the lines below are what OCR read on them" in json.dumps(content)
+
+
+def test_a_spreadsheet_is_read_again_row_by_row(llm_standin: Standin, tmp_path: Path) -> None:
+    doc = DOCS["amount_column_with_period_title"]()
+    path = tmp_path / doc.filename
+    path.write_bytes(doc.data)
+    grid = doc.sheets[0].grid
+    header = next(i for i, row in enumerate(grid) if "Amount" in row)
+    rows = [(row[0].strip(), None if row[3] is None else [f"{row[3]:.2f}"])
+            for row in grid[header + 1:] if row and row[0]]
+    keys = {"Product sales": "revenue", "Service revenue": "revenue", "TOTAL REVENUE": "total_income",
+            "Cost of goods sold": "cost_of_goods_sold", "TOTAL COST OF SALES": "cost_of_goods_sold",
+            "GROSS PROFIT": "gross_profit", "TOTAL EXPENSES": "total_operating_expenses",
+            "OPERATING PROFIT": "net_operating_income", "Interest income": "other_income", "NET PROFIT": "net_income"}
+    titles = [r[0] for r in grid[1:header] if r]
+    llm_standin.answer(reader(answer_of(titles, ["Amount"], rows, keys)))
+    result = extract(path, llm=llm_from_env(sink=lambda call: None))
+    assert result["status"] == "extracted" and result["method"].endswith("+llm-confirmed"), result["warnings"]
+    [sent] = second_reads(llm_standin)
+    assert "'Income Statement' r" in json.dumps(sent["messages"])  # lines cited by sheet and row
