@@ -69,8 +69,12 @@ def pdf_lines(pages: list[list[Word]], wanted: set[int] | None = None) -> list[S
                round(line.bottom, 1)]
         out.append(SourceLine(f"p{line.page} L{numbers[line.page]}", text, tokens, amounts,
                               {"page": line.page, "bbox": box}, indent=words[0].x0,
-                              bold=all(w.bold for w in words if parse_amount(w.text) is None)))
+                              bold=_bold([w for w in words if parse_amount(w.text) is None])))
     return out
+
+
+def _bold(label: list[Word]) -> bool:
+    return bool(label) and all(w.bold for w in label)
 
 
 def table_lines(tables: list[RawTable]) -> list[SourceLine]:

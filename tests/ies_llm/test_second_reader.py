@@ -267,3 +267,16 @@ def test_a_spreadsheet_is_read_again_row_by_row(llm_standin: Standin, tmp_path: 
     assert result["status"] == "extracted" and result["method"].endswith("+llm-confirmed"), result["warnings"]
     [sent] = second_reads(llm_standin)
     assert "'Income Statement' r" in json.dumps(sent["messages"])  # lines cited by sheet and row
+
+
+def test_when_neither_reading_ties_out_the_layout_result_stands_with_the_llms_reasons(
+        llm_standin: Standin, stray_figure_pdf: Path) -> None:
+    alone = extract(stray_figure_pdf, llm=None)
+    statement = answer_of(TITLES, ["2025", "2024"], ROWS, MAPLE_KEYS)
+    statement["rows"] = [r for r in statement["rows"] if r["label"] != "Insurance"]  # the model skipped a row
+    llm_standin.answer(reader(statement))
+    result = extract(stray_figure_pdf, llm=llm_from_env(sink=lambda call: None))
+    assert result["status"] == "needs_review"
+    assert result["line_items"] == alone["line_items"] and result["method"] == alone["method"]
+    [note] = [w for w in result["warnings"] if w.startswith("An LLM")]
+    assert "could not settle it either" in note and "Tie-out failed: total_operating_expenses" in note
