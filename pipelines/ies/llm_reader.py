@@ -237,9 +237,11 @@ def read_lines(llm: LlmClient, lines: list[SourceLine], tables: list[RawTable], 
     images), grounded. LlmError when the call fails."""
     images = list(images or []) if getattr(llm, "takes_images", False) else []
     prompt, truncated = prompt_of(lines, tables, images=len(images))
-    shown = len(prompt.splitlines())
+    # the answer restates each line's figures with a label, a key and its line id: about the prompt's size in
+    # tokens and 40 more a line; a cut answer fails its schema and the layout result stands
+    budget = min(16_000, 1_000 + 40 * len(prompt.splitlines()) + len(prompt) // 2)
     answer = llm.call_tool(system=SYSTEM, prompt=prompt, tool=READER_TOOL, purpose=PURPOSE,
-                           document_id=document_id, max_tokens=min(16_000, 1_000 + 60 * shown),
+                           document_id=document_id, max_tokens=budget,
                            **({"images": images} if images else {}))
     method = f"llm:{llm.provider}:{llm.model}"
     return ground(answer, lines, method, truncated=truncated, tables=tables)
