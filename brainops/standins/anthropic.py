@@ -28,7 +28,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from brainops.standins.llm_common import Control, LlmRequest, Reply, Responder, chunks, default_responder, flatten
+from brainops.standins.llm_common import (
+    Control,
+    LlmRequest,
+    Reply,
+    Responder,
+    chunks,
+    default_responder,
+    flatten,
+    image_problem,
+)
 from brainops.standins.llm_common import tokens as count_tokens
 
 _ERRORS = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error",
@@ -87,6 +96,14 @@ def _invalid(body: dict[str, Any]) -> str | None:
         return "max_tokens: Field required (a positive integer)"
     if not isinstance(body.get("messages"), list) or not body["messages"]:
         return "messages: at least one message is required"
+    for m, message in enumerate(body["messages"]):
+        for b, block in enumerate(message.get("content") if isinstance(message.get("content"), list) else []):
+            if isinstance(block, dict) and block.get("type") == "image":
+                source = block.get("source") or {}
+                if source.get("type") != "base64":
+                    return f"messages.{m}.content.{b}.image.source: only base64 images are served locally"
+                if problem := image_problem(source.get("media_type"), source.get("data")):
+                    return f"messages.{m}.content.{b}.image.source: {problem}"
     names = [t.get("name") for t in body.get("tools") or []]
     choice = body.get("tool_choice") or {}
     if choice.get("type") == "tool" and choice.get("name") not in names:

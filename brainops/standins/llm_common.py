@@ -7,6 +7,8 @@ entirely real while the "model" is deterministic."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import json
 import re
@@ -119,6 +121,23 @@ def grounded_responder(request: LlmRequest) -> Reply:
     turns = sum(1 for m in request.messages if m["role"] == "assistant")
     lead = f"Following up on our {turns} earlier answer{'s' if turns > 1 else ''}: " if turns else ""
     return Reply(f"{lead}{best[2]} [{best[3]}]")
+
+
+_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8",
+          "image/webp": b"RIFF"}
+
+
+def image_problem(media_type: str | None, data: str | None) -> str | None:
+    """Why a base64 image would be refused (the APIs check the media type and decode the bytes), or None."""
+    if media_type not in _MAGIC:
+        return f"Image media type {media_type!r} is not supported; use image/png, image/jpeg, image/gif or image/webp."
+    try:
+        raw = base64.b64decode(data or "", validate=True)
+    except (binascii.Error, ValueError):
+        return "The image data is not valid base64."
+    if not raw.startswith(_MAGIC[media_type]):
+        return f"The image was specified using the {media_type} media type, but the data does not match it."
+    return None
 
 
 def tokens(text: str) -> int:

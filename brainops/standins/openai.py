@@ -34,7 +34,16 @@ import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from brainops.standins.llm_common import Control, LlmRequest, Reply, Responder, chunks, default_responder, flatten
+from brainops.standins.llm_common import (
+    Control,
+    LlmRequest,
+    Reply,
+    Responder,
+    chunks,
+    default_responder,
+    flatten,
+    image_problem,
+)
 from brainops.standins.llm_common import tokens as count_tokens
 
 EMBEDDING_DIMENSIONS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072,
@@ -156,6 +165,15 @@ def _invalid(body: dict[str, Any]) -> tuple[str, str] | None:
         return "model", "you must provide a model parameter"
     if not isinstance(body.get("messages"), list) or not body["messages"]:
         return "messages", "[] is too short - 'messages'"
+    for m, message in enumerate(body["messages"]):
+        for part in message.get("content") if isinstance(message.get("content"), list) else []:
+            if isinstance(part, dict) and part.get("type") == "image_url":
+                url = str((part.get("image_url") or {}).get("url") or "")
+                head, _, data = url.partition(",")
+                if not (head.startswith("data:") and head.endswith(";base64")):
+                    return f"messages[{m}].content", "only data: URLs with base64 images are served locally"
+                if problem := image_problem(head[5:].removesuffix(";base64"), data):
+                    return f"messages[{m}].content", problem
     names = [(t.get("function") or {}).get("name") for t in body.get("tools") or []]
     choice = body.get("tool_choice")
     if isinstance(choice, dict) and (choice.get("function") or {}).get("name") not in names:

@@ -1,13 +1,17 @@
 """extract(path) → the IES contract JSON: sniff the bytes, read the layout (OCR for scans), spread the
 rows onto the chart of accounts, tie out, judge the status, validate against the schema.
 
-With an API key set (ANTHROPIC_API_KEY, else OPENAI_API_KEY) an LLM helps twice: it maps the labels the
-dictionary and the embedding stage left open (one call per document), and it reads a document the
-layout reader cannot structure. Without a key nothing calls out."""
+With an API key set (ANTHROPIC_API_KEY, else OPENAI_API_KEY) an LLM helps three times: it maps the labels
+the dictionary and the embedding stage left open (one call per document), it reads every statement a
+second time from its printed lines (pipelines/ies/llm_reader.py; one call per document, every value it
+gives checked against the line it cites) to confirm or question the layout reader's headline figures
+(pipelines/ies/reconcile.py), and it reads a document the layout reader cannot structure. Without a key
+nothing calls out."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +19,9 @@ from pipelines.ies import result as contract
 from pipelines.ies.assemble import assemble
 from pipelines.ies.csv_reader import read_csv
 from pipelines.ies.facts import currency, entity_name, statement_type
-from pipelines.ies.labels import MapperChain, default_chain
+from pipelines.ies.labels import KeywordMapper, MapperChain, default_chain
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
+from pipelines.ies.llm_reader import SourceLine
 from pipelines.ies.ocr import available_engine, ocr_words
 from pipelines.ies.pdf_layout import Word, income_tables, read_pdf_words
 from pipelines.ies.sniff import REASONS, file_kind
@@ -31,6 +36,16 @@ def content_document_id(data: bytes) -> str:
 
 
 AUTO: Any = "auto"  # llm=AUTO: the client the environment's API keys configure, or none
+
+
+@dataclass
+class Seen:
+    """What the layout reader read, kept for the LLM's second reading (only when there is an LLM)."""
+
+    wanted: bool = False
+    lines: list[SourceLine] = field(default_factory=list)
+    heads: list[RawTable] = field(default_factory=list)  # a sheet's titles and headings, before assembly
+    images: list[bytes] = field(default_factory=list)  # a scan's statement pages, as pictures
 
 
 def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = True,
@@ -64,9 +79,12 @@ def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = 
         llm = _bounded(llm_from_env(), deadline)
     chain = chain or default_chain(llm=llm, document_id=out["document_id"])
     scan: list[list[Word]] = []
+    seen = Seen(wanted=llm is not None)
     try:
         try:
-            out = _extract(data, out, chain, scan, deadline, limits)
+            out = _extract(data, out, chain, scan, deadline, limits, seen)
+            if llm is not None and seen.lines and out["status"] in ("extracted", "needs_review"):
+                out = _second_read(out, seen, chain, llm, deadline)
         except UnreadableFile as exc:
             if llm is None:
                 out = contract.failed(out, str(exc))
@@ -89,6 +107,33 @@ def _bounded(llm: LlmClient | None, deadline: Deadline) -> LlmClient | None:
         llm.client = client.with_options(timeout=timeout)  # type: ignore[union-attr]
         llm.timeout = timeout  # type: ignore[union-attr]
     return llm
+
+
+def _second_read(out: dict[str, Any], seen: Seen, chain: MapperChain, llm: LlmClient,
+                 deadline: Deadline) -> dict[str, Any]:
+    """The LLM reads the statement's printed lines a second time; the two readings are reconciled."""
+    from pipelines.ies.llm_reader import ReaderKeys, read_lines
+    from pipelines.ies.reconcile import failed_second_read, reconcile
+
+    reader = f"{llm.provider} {llm.model}"
+    try:
+        deadline.check("before the LLM's second reading")
+        read = read_lines(llm, seen.lines, seen.heads, document_id=out["document_id"], images=seen.images)
+        extra = read.grounding.warnings()
+        if read.truncated:
+            extra.append("The statement was too long to send whole to the LLM; it read only its beginning.")
+        if not read.tables:
+            result = failed_second_read(out, reader, "nothing it read is printed on the lines it cited, or it "
+                                                     "found no income statement")
+            return {**result, "warnings": [*result["warnings"], *extra]}
+        # its own chart keys stand in for the label call: one call per document
+        keys = ReaderKeys(read.keys, read.tables[0].method)
+        mappers = [m for m in chain.mappers if not hasattr(m, "resolve")]
+        at = next((i for i, m in enumerate(mappers) if isinstance(m, KeywordMapper)), len(mappers))
+        second = _spread(read.tables, out, MapperChain([*mappers[:at], keys, *mappers[at:]]), deadline)
+    except (LlmError, UnreadableFile, DocumentLimitExceeded) as exc:
+        return failed_second_read(out, reader, str(exc))
+    return reconcile(out, second, reader, extra)
 
 
 def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: LlmClient, reason: str,
@@ -114,19 +159,25 @@ def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: Ll
 
 
 def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: Deadline,
-          limits: SizeLimits) -> list[RawTable] | dict[str, Any]:
+          limits: SizeLimits, seen: Seen) -> list[RawTable] | dict[str, Any]:
     """The file's income statements (one table each), or (for a scan nothing can read) the finished
-    needs_review result."""
+    needs_review result. With `seen.wanted`, the printed lines the statements stand on go into `seen`."""
+    from pipelines.ies.llm_reader import pdf_lines, table_lines
+
     kind = file_kind(data)
-    if kind == "csv":
-        return [read_csv(data, limits)]
-    if kind == "xlsx":
-        return read_xlsx_statements(data, limits)
+    if kind in ("csv", "xlsx"):
+        tables = [read_csv(data, limits)] if kind == "csv" else read_xlsx_statements(data, limits)
+        if seen.wanted:
+            seen.lines = table_lines(tables)
+            seen.heads = [RawTable(list(t.headings), [], list(t.context)) for t in tables]
+        return tables
     if kind != "pdf":
         raise UnreadableFile(REASONS[kind])
     pages, chars, images, scanned = read_pdf_words(data, deadline, limits)
     if chars:
         tables = income_tables(pages)
+        if seen.wanted:
+            seen.lines = pdf_lines(pages, _pages_of(tables))
         if scanned:
             tables[0].warnings.append(f"Page(s) {', '.join(map(str, scanned))} are scanned images without text "
                                       "and were not read; check them by hand.")
@@ -139,12 +190,22 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
     # kept: the LLM fallback reads these words if the layout cannot
     scan.extend(ocr_words(data, engine, deadline=deadline, limits=limits))
-    return income_tables(scan, method=f"ocr:{engine.name}+layout")
+    tables = income_tables(scan, method=f"ocr:{engine.name}+layout")
+    if seen.wanted:
+        from pipelines.ies.llm_reader import page_images
+
+        seen.lines = pdf_lines(scan, _pages_of(tables))
+        seen.images = page_images(data, _pages_of(tables))
+    return tables
+
+
+def _pages_of(tables: list[RawTable]) -> set[int]:
+    return {row.source["page"] for t in tables for row in t.rows if row.source.get("page")}
 
 
 def _extract(data: bytes, out: dict[str, Any], chain: MapperChain, scan: list[list[Word]],
-             deadline: Deadline, limits: SizeLimits) -> dict[str, Any]:
-    tables = _read(data, out, scan, deadline, limits)
+             deadline: Deadline, limits: SizeLimits, seen: Seen) -> dict[str, Any]:
+    tables = _read(data, out, scan, deadline, limits, seen)
     if isinstance(tables, dict):
         return tables
     deadline.check("after reading the layout")
@@ -158,8 +219,9 @@ def _spread(tables: list[RawTable], out: dict[str, Any], chain: MapperChain, dea
                              "statement itself.")
     items = [item.as_json() for item in done.items]
     check_json = [c.as_json() for c in done.checks]
-    mappers = sorted({item.mapper for item in done.items if item.known} - {"dictionary", "keywords", "structure"})
     first = done.reads[0].table
+    mappers = sorted({item.mapper for item in done.items if item.known}
+                     - {"dictionary", "keywords", "structure", first.method})
     context = [line for read in done.reads for line in read.table.context]
     headings = [h for read in done.reads for h in read.table.headings]
     labels = [row.label for read in done.reads for row in read.table.rows]

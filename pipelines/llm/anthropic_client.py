@@ -4,6 +4,7 @@ retries 429, 5xx and 529 with backoff, honouring retry-after."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ class AnthropicLlm(RecordedClient):
     provider = "anthropic"
     label = "Anthropic"
     key_variable = "ANTHROPIC_API_KEY"
+    takes_images = True  # every current Claude model reads images (base64 image content blocks)
 
     def __init__(self, *, api_key: str, model: str = DEFAULT_MODEL, sink: CallSink | None = None,
                  max_retries: int = 3, timeout: float = 120.0) -> None:
@@ -24,12 +26,17 @@ class AnthropicLlm(RecordedClient):
         super().__init__(model=model, sink=sink, max_retries=max_retries, timeout=timeout)
         self.client = anthropic.Anthropic(api_key=api_key, max_retries=max_retries, timeout=timeout)
 
-    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int) -> Answer:
+    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int, images: list[bytes]) -> Answer:
+        content: Any = prompt
+        if images:  # pictures first, then the text that refers to them, as Anthropic recommends
+            content = [*({"type": "image", "source": {"type": "base64", "media_type": "image/png",
+                                                       "data": base64.b64encode(png).decode()}} for png in images),
+                       {"type": "text", "text": prompt}]
         message = self.client.messages.create(
             model=self.model,
             max_tokens=max_tokens,
             system=system,
-            messages=[{"role": "user", "content": prompt}],
+            messages=[{"role": "user", "content": content}],
             tools=[{"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}],
             tool_choice={"type": "tool", "name": tool.name},
         )

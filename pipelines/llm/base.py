@@ -56,8 +56,9 @@ class LlmClient(Protocol):
     model: str
 
     def call_tool(self, *, system: str, prompt: str, tool: Tool, purpose: str, document_id: str | None = None,
-                  max_tokens: int = 4096) -> dict[str, Any]:
-        """The tool's input as the model filled it in, validated against tool.input_schema."""
+                  max_tokens: int = 4096, images: list[bytes] | None = None) -> dict[str, Any]:
+        """The tool's input as the model filled it in, validated against tool.input_schema. `images`: PNG
+        pictures sent before the prompt (page images of a scan), for a client whose `takes_images` is true."""
         ...
 
 
@@ -77,6 +78,7 @@ class RecordedClient:
     provider = "llm"
     label = "The LLM"  # how error messages name the service
     key_variable = ""
+    takes_images = False  # the provider's models read images sent with the prompt
 
     def __init__(self, *, model: str, sink: CallSink | None = None, max_retries: int = 3,
                  timeout: float = 120.0) -> None:
@@ -91,15 +93,16 @@ class RecordedClient:
     def name(self) -> str:
         return f"llm:{self.provider}:{self.model}"
 
-    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int) -> Answer:
+    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int, images: list[bytes]) -> Answer:
         raise NotImplementedError
 
     def call_tool(self, *, system: str, prompt: str, tool: Tool, purpose: str, document_id: str | None = None,
-                  max_tokens: int = 4096) -> dict[str, Any]:
+                  max_tokens: int = 4096, images: list[bytes] | None = None) -> dict[str, Any]:
         started = time.perf_counter()
         answer: Answer | None = None
         try:
-            answer = self._send(system=system, prompt=prompt, tool=tool, max_tokens=max_tokens)
+            answer = self._send(system=system, prompt=prompt, tool=tool, max_tokens=max_tokens,
+                                images=list(images or []) if self.takes_images else [])
             arguments = self._checked(answer, tool)
         except LlmError as exc:
             self._record(purpose, document_id, started, answer, "error", str(exc))

@@ -4,8 +4,10 @@ itself and retries 429 and 5xx with backoff, honouring retry-after."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from pipelines.llm.base import Answer, CallSink, ChatTurn, RecordedClient, StreamUsage, Tool
 
@@ -16,6 +18,7 @@ class OpenAILlm(RecordedClient):
     provider = "openai"
     label = "OpenAI"
     key_variable = "OPENAI_API_KEY"
+    takes_images = True  # the GPT-4.1 / GPT-4o families read images (image_url content parts)
 
     def __init__(self, *, api_key: str, model: str = DEFAULT_MODEL, sink: CallSink | None = None,
                  max_retries: int = 3, timeout: float = 120.0) -> None:
@@ -24,11 +27,16 @@ class OpenAILlm(RecordedClient):
         super().__init__(model=model, sink=sink, max_retries=max_retries, timeout=timeout)
         self.client = openai.OpenAI(api_key=api_key, max_retries=max_retries, timeout=timeout)
 
-    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int) -> Answer:
+    def _send(self, *, system: str, prompt: str, tool: Tool, max_tokens: int, images: list[bytes]) -> Answer:
+        content: Any = prompt
+        if images:
+            content = [{"type": "text", "text": prompt}, *(
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64," + base64.b64encode(png).decode(),
+                                                    "detail": "high"}} for png in images)]
         completion = self.client.chat.completions.create(
             model=self.model,
             max_completion_tokens=max_tokens,
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": prompt}],
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": content}],
             tools=[{"type": "function", "function": {"name": tool.name, "description": tool.description,
                                                      "parameters": tool.input_schema, "strict": True}}],
             tool_choice={"type": "function", "function": {"name": tool.name}},

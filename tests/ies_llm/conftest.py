@@ -71,6 +71,20 @@ def _serve(provider: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Standin]:
         yield Standin(provider, url, app)
 
 
+def label_requests(standin: Standin) -> list[dict[str, Any]]:
+    """The requests of the label stage (with a key set, the second reading makes one more per document)."""
+    def forced(body: dict[str, Any]) -> str | None:
+        choice = body.get("tool_choice") or {}
+        return choice.get("name") or (choice.get("function") or {}).get("name")
+
+    return [body for body in standin.requests if forced(body) == "map_labels"]
+
+
+def label_calls(calls: list[Any]) -> list[Any]:
+    """The recorded calls of the label stage."""
+    return [call for call in calls if call.purpose == "ies_label_mapping"]
+
+
 def labels_in(request: LlmRequest) -> list[dict[str, Any]]:
     """The labels the label stage asked about (the JSON list in its prompt)."""
     return json.loads(request.prompt[request.prompt.index("["):])

@@ -28,7 +28,7 @@ def test_calls_are_rows_with_tokens_cost_and_latency(anthropic_server: Standin, 
     failed = extract(other, llm=llm)
     rows = conn.execute(
         "SELECT provider, model, purpose, document_id, input_tokens, output_tokens, cost_usd, latency_ms, status, "
-        "error, created_at FROM app.llm_calls ORDER BY llm_call_id").fetchall()
+        "error, created_at FROM app.llm_calls WHERE purpose = 'ies_label_mapping' ORDER BY llm_call_id").fetchall()
     assert len(rows) == 2
     first, second = rows
     assert first[:4] == ("anthropic", "claude-haiku-4-5", "ies_label_mapping", ok["document_id"])
@@ -48,7 +48,8 @@ def test_the_default_sink_writes_to_the_warehouse_the_process_is_pointed_at(
     monkeypatch.setenv("BRAINOPS_WAREHOUSE_URL", fresh_warehouse)
     result = extract(path)  # the key and the warehouse both come from the environment
     with psycopg.connect(fresh_warehouse) as c:
-        rows = c.execute("SELECT document_id, status, input_tokens FROM app.llm_calls").fetchall()
+        rows = c.execute("SELECT document_id, status, input_tokens FROM app.llm_calls "
+                         "WHERE purpose = 'ies_label_mapping'").fetchall()
     assert rows == [(result["document_id"], "ok", rows[0][2])] and rows[0][2] > 0
 
 

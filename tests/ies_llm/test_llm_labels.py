@@ -11,7 +11,7 @@ import pytest
 from pipelines.ies.extract import extract
 from pipelines.ies.mapping_llm import KEYS
 from pipelines.llm import LlmCall, llm_from_env
-from tests.ies_llm.conftest import API_KEY, Standin, label_responder, labels_in
+from tests.ies_llm.conftest import API_KEY, Standin, label_calls, label_requests, label_responder, labels_in
 
 # "Tenant Utility Billbacks" and "Roof Replacement Reserve Fund" are beyond the embedding stage (measured
 # similarity under its threshold); "Qwerty Flibbertigibbet" is beyond everyone but the LLM stand-in here.
@@ -42,8 +42,8 @@ def test_open_labels_go_to_the_llm_in_one_call_and_are_recorded(llm_standin: Sta
     calls: list[LlmCall] = []
     result = extract(statement, llm=llm_from_env(sink=calls.append))
 
-    assert len(llm_standin.requests) == 1  # one call for the whole document
-    body = llm_standin.requests[0]
+    assert len(label_requests(llm_standin)) == 1  # one call for the whole document's labels
+    body = label_requests(llm_standin)[0]
     asked = sorted(item["label"] for item in labels_in_body(llm_standin, body))
     # the dictionary and the embedding stage took the rest
     assert asked == ["Qwerty Flibbertigibbet", "Tenant Utility Billbacks"]
@@ -56,7 +56,7 @@ def test_open_labels_go_to_the_llm_in_one_call_and_are_recorded(llm_standin: Sta
     assert result["method"] == f"layout+embeddings+llm:{llm_standin.provider}:{default_model}"
     assert result["status"] == "extracted", result["warnings"]
 
-    [call] = calls
+    [call] = label_calls(calls)
     assert (call.provider, call.model, call.purpose, call.status) == (llm_standin.provider, default_model,
                                                                       "ies_label_mapping", "ok")
     assert call.document_id == result["document_id"]
@@ -106,8 +106,8 @@ def test_a_rate_limit_is_retried_by_the_sdk(llm_standin: Standin, statement: Pat
     llm_standin.control.fail_next(429)
     calls: list[LlmCall] = []
     result = extract(statement, llm=llm_from_env(sink=calls.append))
-    assert len(llm_standin.requests) == 2  # the 429, then the retry (after retry-after-ms)
-    assert [c.status for c in calls] == ["ok"]
+    assert len(label_requests(llm_standin)) == 2  # the 429, then the retry (after retry-after-ms)
+    assert [c.status for c in label_calls(calls)] == ["ok"]
     assert next(i for i in result["line_items"] if i["label"] == "Tenant Utility Billbacks")["canonical"] == \
         "other_income"
 
@@ -116,8 +116,8 @@ def test_a_lasting_rate_limit_fails_readably_and_extraction_goes_on(llm_standin:
     llm_standin.control.fail_next(*[429] * 10)
     calls: list[LlmCall] = []
     result = extract(statement, llm=llm_from_env(sink=calls.append))
-    assert len(llm_standin.requests) == 4  # the first try and the SDK's three retries
-    [call] = calls
+    assert len(label_requests(llm_standin)) == 4  # the first try and the SDK's three retries
+    [call] = label_calls(calls)
     label = "Anthropic" if llm_standin.provider == "anthropic" else "OpenAI"
     assert call.status == "error" and call.input_tokens is None and call.cost_usd is None
     assert call.error == (f"{label} rate-limited the request (HTTP 429) after 4 attempts; wait a minute and "
@@ -143,8 +143,8 @@ def test_a_failing_or_silent_provider_leaves_the_labels_to_the_keyword_rules(
     else:
         llm_standin.control.delay_next(3, times=2)
     result = extract(statement, llm=llm)
-    assert len(llm_standin.requests) == 2  # the first try and the one retry LLM_MAX_RETRIES allows
-    [call] = calls
+    assert len(label_requests(llm_standin)) == 2  # the first try and the one retry LLM_MAX_RETRIES allows
+    [call] = label_calls(calls)
     assert call.status == "error"
     assert ("(HTTP 500) after 2 attempts" if fault == "5xx" else "did not answer within 0.5 s") in call.error
     assert any(call.error in w and "keyword rules mapped them instead" in w for w in result["warnings"])
@@ -181,7 +181,7 @@ def test_anthropic_is_preferred_when_both_keys_are_set(anthropic_server: Standin
     llm = llm_from_env(sink=lambda call: None)
     assert llm is not None and llm.provider == "anthropic"
     extract(statement, llm=llm)
-    assert len(anthropic_server.requests) == 1 and openai_server.requests == []
+    assert len(label_requests(anthropic_server)) == 1 and openai_server.requests == []
 
 
 def test_without_a_key_nothing_calls_out(llm_standin: Standin, statement: Path, monkeypatch, capfd) -> None:
@@ -205,7 +205,8 @@ def test_the_cli_logs_each_call_as_json_on_stderr(anthropic_server: Standin, sta
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     logged = [json.loads(line)["llm_call"] for line in done.stderr.splitlines() if line.startswith('{"llm_call"')]
-    assert len(logged) == 1 and logged[0]["status"] == "ok" and logged[0]["purpose"] == "ies_label_mapping"
+    assert [c["purpose"] for c in logged] == ["ies_label_mapping", "ies_second_reading"]
+    assert logged[0]["status"] == "ok"
     assert logged[0]["input_tokens"] > 0 and logged[0]["cost_usd"] > 0
     assert json.loads(done.stdout)["method"].endswith("llm:anthropic:claude-haiku-4-5")
 
@@ -223,4 +224,4 @@ def test_with_a_key_from_the_environment_each_request_waits_at_most_the_document
     # to load on a busy machine, which is not what this test is about).
     monkeypatch.setenv("IES_DOCUMENT_TIMEOUT_SECONDS", "120")
     result = extract(statement, llm=llm)
-    assert result["status"] == "extracted" and len(llm_standin.requests) == 1
+    assert result["status"] == "extracted" and len(label_requests(llm_standin)) == 1
