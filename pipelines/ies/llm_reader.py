@@ -288,6 +288,12 @@ def ground(answer: dict[str, Any], lines: list[SourceLine], method: str, *, trun
             key = row["key"] if row["key"] in SECTION_OF else None
             keys.setdefault(normalize(label), key)
             rows.append(RawRow(label, cells, line.source, line.code, indent=line.indent, bold=line.bold))
+        # A column the model gave no printed figure for is no period it read (not a period of zeros).
+        keep = [k for k in range(len(columns)) if any(r.cells[k] not in (None, "") for r in rows)]
+        if len(keep) < len(columns):
+            columns = [columns[k] for k in keep]
+            rows = [RawRow(r.label, [r.cells[k] for k in keep], r.source, r.code, indent=r.indent, bold=r.bold)
+                    for r in rows]
         if any(r.has_figures() for r in rows):
             table = RawTable(columns, rows, kept_titles, method)
             pages = sorted({r.source["page"] for r in rows if r.source.get("page")})

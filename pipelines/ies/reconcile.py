@@ -1,9 +1,11 @@
 """Two readings of one statement (the layout reader's and the LLM's) → one result.
 
 - They agree on every headline figure the layout gives → the layout result, confirmed.
-- They disagree on a headline figure → needs_review, naming the figure, the period and both values
-  (unless the layout did not tie out and the LLM's reading does: then the LLM's reading, with the layout's
-  values said).
+- They disagree on a headline figure and the LLM's reading ties out too → needs_review, naming the figure,
+  the period and both values: two readings that each add up cannot both be right (unless the layout did not
+  tie out: then the LLM's reading, with the layout's values said).
+- They disagree, the layout ties out and the LLM's reading does not → the layout result: a misreading that
+  does not add up is no evidence against figures that passed every check (a warning says what it read).
 - The layout did not tie out and the LLM's reading does → the LLM's reading, with a warning that says so
   and which checks passed.
 - Neither ties out → the layout result, with the LLM's reasons added.
@@ -53,6 +55,12 @@ def reconcile(layout: dict[str, Any], llm: dict[str, Any], reader: str, extra: l
         if said:
             note += " The layout reader read differently: " + "; ".join(said[:6]) + "."
         return {**llm, "warnings": [note, *extra, *llm["warnings"]]}
+    if disagreed and layout["status"] == "extracted" and not ties:
+        said = "; ".join(f"{name} ({period}) {_money(b)}" for name, period, _, b in disagreed[:6])
+        note = (f"An LLM ({reader}) read the statement a second time and gave {said}, but its reading does not "
+                f"tie out ({'; '.join(r.rstrip('.') for r in _reasons(llm)[:2])}); the layout reader's figures "
+                "passed every check and stand.")
+        return {**layout, "warnings": [*layout["warnings"], note, *extra]}
     if disagreed:
         reasons = [f"The layout reader and an LLM ({reader}) read {name} ({period}) differently: the layout "
                    f"{_money(a)} ({_state(layout)}), the LLM {_money(b)} ({_state(llm)}); check it against the "

@@ -119,17 +119,32 @@ def test_a_value_not_on_its_cited_line_is_dropped_and_counted(llm_standin: Stand
     assert 773_046 not in figures and 773_064 in figures  # never used
 
 
-def test_disagreement_on_a_headline_figure_needs_review(llm_standin: Standin, peso) -> None:
+def test_a_misreading_that_does_not_tie_out_leaves_checked_figures_alone(llm_standin: Standin, peso) -> None:
     path, statement = peso
     net = next(r for r in statement["rows"] if r["label"] == "Net income")
     net["amounts"] = [1_318_620.0, None]  # the model shifted the bottom line's 2023 figure into 2024
     llm_standin.answer(reader(statement))
     result = extract(path, llm=llm_from_env(sink=lambda call: None))
     assert validation_errors(result) == []
+    # its net income is reached from no rows above it: a reading that does not add up flags nothing
+    assert result["status"] == "extracted", result["warnings"]
+    assert result["totals"]["2024"]["net_income"] == 1_603_153
+    [said] = [w for w in result["warnings"] if w.startswith("An LLM")]
+    assert "net_income (2024) 1,318,620.00" in said and "does not tie out" in said and "stand" in said
+
+
+def test_two_readings_that_each_tie_out_but_differ_need_review(llm_standin: Standin, peso) -> None:
+    path, statement = peso
+    for row in statement["rows"]:  # the model read every row's 2023 figure as 2024's: a consistent misreading
+        if any(a is not None for a in row["amounts"]):
+            row["amounts"] = [row["amounts"][1], None]
+    llm_standin.answer(reader(statement))
+    result = extract(path, llm=llm_from_env(sink=lambda call: None))
+    assert validation_errors(result) == []
     assert result["status"] == "needs_review"
     said = [w for w in result["warnings"] if w.startswith("The layout reader and an LLM")]
     assert any("net_income (2024)" in w and "1,603,153.00" in w and "1,318,620.00" in w for w in said), said
-    assert not any("total_income" in w or "net_operating_income" in w for w in said)  # agreed figures: not flagged
+    assert all("(2024)" in w for w in said)  # 2023, which both read alike or the LLM left out: not flagged
     assert result["totals"]["2024"]["net_income"] == 1_603_153  # the layout's figures, held for review
 
 
