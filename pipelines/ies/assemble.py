@@ -374,11 +374,13 @@ def _section_parts(read: Read, role: str) -> list[tuple[int, int]]:
 
 
 def _plain_section(read: Read, row: int, parts: list[tuple[int, int]]) -> bool:
-    """A section of items only, under a heading: a total that does not add them up means a row is misread."""
+    """A section of items only, under a heading or straight after the total before it: a total that does not add
+    them up means a row is misread."""
     if not parts or any(read.structure.is_subtotal(r) for r, _ in parts):
         return False
     first = parts[0][0]
-    return first > 0 and read.rows[first - 1].heading
+    before = {r for r in (read.headline.rows.get(x) for x in ROLES[:3]) if r is not None and r < row}
+    return first > 0 and (read.rows[first - 1].heading or first - 1 in before)
 
 
 def _role_total_checks(read: Read, keys: list[str], unit_: float) -> list[Check]:

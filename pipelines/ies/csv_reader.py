@@ -48,6 +48,13 @@ def _rows(text: str, dialect: type[csv.Dialect] | csv.Dialect, limit: int) -> li
 
 
 def read_csv(data: bytes, limits: SizeLimits | None = None) -> RawTable:
+    grid = read_grid(data, limits)
+    # records are numbered as a spreadsheet numbers rows (1-based), the way a reviewer finds them
+    return table_from_grid([list(row) for row in grid], [{"row": n} for n in range(1, len(grid) + 1)])
+
+
+def read_grid(data: bytes, limits: SizeLimits | None = None) -> list[list[str]]:
+    """The CSV's records as rows of cells (the delimiter sniffed), within the cell limit."""
     limit = (limits or SizeLimits.from_env()).cells
     text = decode(data)
     try:
@@ -60,5 +67,4 @@ def read_csv(data: bytes, limits: SizeLimits | None = None) -> RawTable:
         raise UnreadableFile(f"The CSV file cannot be parsed ({exc}); export it again from the spreadsheet.") from exc
     if not grid:
         raise UnreadableFile("The CSV file is empty; export the statement again and upload it.")
-    # records are numbered as a spreadsheet numbers rows (1-based), the way a reviewer finds them
-    return table_from_grid([list(row) for row in grid], [{"row": n} for n in range(1, len(grid) + 1)])
+    return grid

@@ -21,7 +21,7 @@ from pipelines.ies.csv_reader import read_csv
 from pipelines.ies.facts import currency, entity_name, statement_type
 from pipelines.ies.labels import KeywordMapper, MapperChain, default_chain
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
-from pipelines.ies.llm_reader import SourceLine
+from pipelines.ies.llm_reader import SecondRead, SourceLine
 from pipelines.ies.ocr import available_engine, ocr_words
 from pipelines.ies.pdf_layout import Word, income_tables, read_pdf_words
 from pipelines.ies.sniff import REASONS, file_kind
@@ -46,6 +46,7 @@ class Seen:
     lines: list[SourceLine] = field(default_factory=list)
     heads: list[RawTable] = field(default_factory=list)  # a sheet's titles and headings, before assembly
     images: list[bytes] = field(default_factory=list)  # a scan's statement pages, as pictures
+    whole: list[SourceLine] = field(default_factory=list)  # every line, when no statement could be structured
 
 
 def extract(path: Path, *, chain: MapperChain | None = None, validate: bool = True,
@@ -90,7 +91,7 @@ def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = 
                 out = contract.failed(out, str(exc))
             else:
                 deadline.check("before the LLM could read the document")
-                out = _read_with_llm(data, out, chain, llm, str(exc), scan, deadline)
+                out = _read_with_llm(out, chain, llm, str(exc), seen, deadline)
     except DocumentLimitExceeded as exc:  # nothing half-read is kept: the whole document is failed
         out = contract.failed(out, str(exc))
     if validate:
@@ -112,7 +113,7 @@ def _bounded(llm: LlmClient | None, deadline: Deadline) -> LlmClient | None:
 def _second_read(out: dict[str, Any], seen: Seen, chain: MapperChain, llm: LlmClient,
                  deadline: Deadline) -> dict[str, Any]:
     """The LLM reads the statement's printed lines a second time; the two readings are reconciled."""
-    from pipelines.ies.llm_reader import ReaderKeys, read_lines
+    from pipelines.ies.llm_reader import read_lines
     from pipelines.ies.reconcile import failed_second_read, reconcile
 
     reader = f"{llm.provider} {llm.model}"
@@ -126,36 +127,58 @@ def _second_read(out: dict[str, Any], seen: Seen, chain: MapperChain, llm: LlmCl
             result = failed_second_read(out, reader, "nothing it read is printed on the lines it cited, or it "
                                                      "found no income statement")
             return {**result, "warnings": [*result["warnings"], *extra]}
-        # its own chart keys stand in for the label call: one call per document
-        keys = ReaderKeys(read.keys, read.tables[0].method)
-        mappers = [m for m in chain.mappers if not hasattr(m, "resolve")]
-        at = next((i for i, m in enumerate(mappers) if isinstance(m, KeywordMapper)), len(mappers))
-        second = _spread(read.tables, out, MapperChain([*mappers[:at], keys, *mappers[at:]]), deadline)
+        second = _spread(read.tables, out, _keyed(chain, read), deadline)
     except (LlmError, UnreadableFile, DocumentLimitExceeded) as exc:
         return failed_second_read(out, reader, str(exc))
     return reconcile(out, second, reader, extra)
 
 
-def _read_with_llm(data: bytes, out: dict[str, Any], chain: MapperChain, llm: LlmClient, reason: str,
-                   scan: list[list[Word]], deadline: Deadline) -> dict[str, Any]:
-    """The full-LLM fallback for a statement the layout reader could not structure."""
-    from pipelines.ies.mapping_llm import read_with_llm
-    from pipelines.ies.plain_text import plain_text
+def _keyed(chain: MapperChain, read: SecondRead) -> MapperChain:
+    """The chain with the model's own chart keys standing in for the label call: one call per document."""
+    from pipelines.ies.llm_reader import ReaderKeys
 
-    kind = file_kind(data)
-    text, truncated = plain_text(data, kind, ocr_pages=scan) if kind in ("pdf", "csv", "xlsx") else ("", False)
-    if not text.strip():
+    keys = ReaderKeys(read.keys, read.tables[0].method)
+    mappers = [m for m in chain.mappers if not hasattr(m, "resolve")]
+    at = next((i for i, m in enumerate(mappers) if isinstance(m, KeywordMapper)), len(mappers))
+    return MapperChain([*mappers[:at], keys, *mappers[at:]])
+
+
+def _read_with_llm(out: dict[str, Any], chain: MapperChain, llm: LlmClient, reason: str, seen: Seen,
+                   deadline: Deadline) -> dict[str, Any]:
+    """A statement the layout reader could not structure, read by the LLM from every printed line of the
+    document, grounded like the second reading: only figures printed on the lines they cite are kept, and the
+    tie-outs decide the status."""
+    from pipelines.ies.llm_reader import read_lines
+
+    if not seen.whole:
         return contract.failed(out, reason)
     try:
-        table = read_with_llm(llm, text, document_id=out["document_id"], truncated=truncated)
-        result = _spread([table], out, chain, deadline)
+        read = read_lines(llm, seen.whole, [], document_id=out["document_id"], images=seen.images)
+        if not read.tables:
+            raise UnreadableFile("An LLM read the document too and found no table of amounts printed on the lines it "
+                                 "cited; check that it is an income & expense statement.")
+        result = _spread(read.tables, out, _keyed(chain, read), deadline)
     except (LlmError, UnreadableFile) as exc:
         return contract.failed(out, f"{reason} {exc}")
     note = (f"The layout reader could not structure the document ({reason.rstrip('.')}); an LLM "
-            f"({llm.provider} {llm.model}) read it instead: check its figures against the document.")
-    if truncated:
+            f"({llm.provider} {llm.model}) read its printed lines instead: every figure is one printed on the line "
+            "it cites, and the tie-outs judge them.")
+    if read.truncated:
         note += " The document was too long to send whole; only its beginning was read."
-    return {**result, "warnings": [note, *result["warnings"]]}
+    return {**result, "warnings": [note, *read.grounding.warnings(), *result["warnings"]]}
+
+
+def _grid_lines(data: bytes, kind: str, limits: SizeLimits) -> list[SourceLine]:
+    """Every row of a spreadsheet or CSV no reader could structure, for the LLM (none when it cannot be opened)."""
+    from pipelines.ies.csv_reader import read_grid
+    from pipelines.ies.llm_reader import grid_lines
+    from pipelines.ies.xlsx_reader import sheet_grids_checked
+
+    try:
+        sheets = [(None, read_grid(data, limits))] if kind == "csv" else sheet_grids_checked(data, limits)
+    except UnreadableFile:
+        return []
+    return grid_lines(sheets)
 
 
 def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: Deadline,
@@ -166,7 +189,12 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
 
     kind = file_kind(data)
     if kind in ("csv", "xlsx"):
-        tables = [read_csv(data, limits)] if kind == "csv" else read_xlsx_statements(data, limits)
+        try:
+            tables = [read_csv(data, limits)] if kind == "csv" else read_xlsx_statements(data, limits)
+        except UnreadableFile:
+            if seen.wanted:
+                seen.whole = _grid_lines(data, kind, limits)
+            raise
         if seen.wanted:
             seen.lines = table_lines(tables)
             seen.heads = [RawTable(list(t.headings), [], list(t.context)) for t in tables]
@@ -175,7 +203,12 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
         raise UnreadableFile(REASONS[kind])
     pages, chars, images, scanned = read_pdf_words(data, deadline, limits)
     if chars:
-        tables = income_tables(pages)
+        try:
+            tables = income_tables(pages)
+        except UnreadableFile:
+            if seen.wanted:
+                seen.whole = pdf_lines(pages)
+            raise
         if seen.wanted:
             seen.lines = pdf_lines(pages, _pages_of(tables))
         if scanned:
@@ -188,12 +221,17 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
     if engine is None:
         reason = f"No text layer (a scanned document); {why_not}."
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
-    # kept: the LLM fallback reads these words if the layout cannot
     scan.extend(ocr_words(data, engine, deadline=deadline, limits=limits))
-    tables = income_tables(scan, method=f"ocr:{engine.name}+layout")
-    if seen.wanted:
-        from pipelines.ies.llm_reader import page_images
+    from pipelines.ies.llm_reader import MAX_IMAGES, page_images
 
+    try:
+        tables = income_tables(scan, method=f"ocr:{engine.name}+layout")
+    except UnreadableFile:
+        if seen.wanted:
+            seen.whole = pdf_lines(scan)
+            seen.images = page_images(data, set(range(1, min(len(scan), MAX_IMAGES) + 1)))
+        raise
+    if seen.wanted:
         seen.lines = pdf_lines(scan, _pages_of(tables))
         seen.images = page_images(data, _pages_of(tables))
     return tables

@@ -95,6 +95,23 @@ def table_lines(tables: list[RawTable]) -> list[SourceLine]:
     return out
 
 
+def grid_lines(sheets: list[tuple[str | None, list[list[Any]]]]) -> list[SourceLine]:
+    """Every non-empty row of a workbook's sheets (or of a CSV: sheet None) as a line, for a statement no reader
+    could structure: the row's first text cell as its label, then its cells left to right."""
+    out: list[SourceLine] = []
+    for sheet, grid in sheets:
+        for n, row in enumerate(grid, start=1):
+            cells = ["" if c is None else str(c).strip() for c in row]
+            if not any(cells):
+                continue
+            label = next((c for c, raw in zip(cells, row, strict=True) if c and cell_amount(raw) is None), "")
+            amounts = [(k + 1, amount, raw) for k, raw in enumerate(row) if (amount := cell_amount(raw)) is not None]
+            source: dict[str, Any] = {"sheet": sheet, "row": n} if sheet else {"row": n}
+            out.append(SourceLine(f"'{sheet}' r{n}" if sheet else f"r{n}", " | ".join(c for c in cells if c),
+                                  [label, *cells], amounts, source))
+    return out
+
+
 def page_images(data: bytes, pages: set[int]) -> list[bytes]:
     """PNG pictures of a scan's statement pages (the first MAX_IMAGES), each at most IMAGE_EDGE pixels on its long
     side whatever the page's size, so a model can check the OCR's lines against the page itself."""

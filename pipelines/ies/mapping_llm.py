@@ -4,9 +4,8 @@
   document's at once, in ONE call whose tool schema allows only chart keys (or null). It defers: on the
   first pass over the rows it notes the labels and answers nothing; the chain's `resolve()` makes the
   call; the rows are then mapped again with the answers.
-- `read_with_llm`: full extraction for a document the layout reader cannot structure. The model copies
-  the statement's columns and rows (amounts as printed) through a tool; what comes back becomes the same
-  RawTable the readers produce, so periods, mapping, signs, units and tie-outs run unchanged on it.
+
+Reading whole statements (a second reading, or where the layout reader cannot): pipelines/ies/llm_reader.py.
 
 An LLM's answers are never as sure as the curated dictionary: confidence is capped below the
 dictionary's, and a document read by an LLM is `extracted` only when its tie-outs pass.
@@ -15,15 +14,12 @@ dictionary's, and a document read by an LLM is `extracted` only when its tie-out
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from pipelines.ies.chart import SECTION_OF
 from pipelines.ies.labels import LabelContext, LabelMatch, _match, normalize
-from pipelines.ies.table import RawRow, RawTable, UnreadableFile
 from pipelines.llm import LlmClient, LlmError, Tool
 
 LABEL_PURPOSE = "ies_label_mapping"
-EXTRACTION_PURPOSE = "ies_full_extraction"
 MAX_CONFIDENCE = 0.85  # below the dictionary's 0.9+: an LLM mapping is a good guess, not a curated fact
 
 # pipelines/ies/contract/ies_chart_of_accounts.md, as the model needs it
@@ -151,71 +147,3 @@ class LlmLabelMapper:
         if missing:
             self.warnings.append(f"The LLM gave no usable key for {missing} of {len(asked)} label(s); keyword "
                                  "rules mapped them instead.")
-
-
-STATEMENT_TOOL = Tool(
-    name="record_statement",
-    description="Record the income & expense statement's table exactly as printed.",
-    input_schema={
-        "type": "object",
-        "properties": {
-            "is_statement": {"type": "boolean",
-                             "description": "The document holds an income & expense statement / P&L table."},
-            "title_lines": {"type": "array", "items": {"type": "string"}, "description":
-                            "Lines above the table as printed: entity, title, period line, units note such as "
-                            "'(in thousands)'."},
-            "columns": {"type": "array", "items": {"type": "string"}, "description":
-                        "Headings of the period columns as printed, left to right (e.g. 'Dec 31, 2025', "
-                        "'Jan 2026', 'Total'); leave out columns that are not periods (% of income, per unit)."},
-            "rows": {"type": "array", "items": {
-                "type": "object",
-                "properties": {
-                    "label": {"type": "string", "description": "The row label as printed."},
-                    "page": {"type": ["integer", "null"], "description": "1-based page it is printed on."},
-                    "amounts": {"type": "array", "items": {"type": ["number", "null"]}, "description":
-                                "One per column, in the document's own units (do not multiply thousands); "
-                                "negative when printed in parentheses or with a minus; null when blank; "
-                                "all null for a heading row."},
-                },
-                "required": ["label", "page", "amounts"],
-                "additionalProperties": False,
-            }},
-        },
-        "required": ["is_statement", "title_lines", "columns", "rows"],
-        "additionalProperties": False,
-    },
-)
-STATEMENT_SYSTEM = (
-    "You transcribe income & expense statements (property operating statements, business P&Ls, T-12s) for "
-    "a lender. Copy the table as printed: every row in order, including section headings and totals, with "
-    "the amounts of every period column. Do not compute, correct, round or re-order anything: a reviewer "
-    "checks your copy against the totals printed in the document. Answer with the record_statement tool.")
-
-
-def read_with_llm(llm: LlmClient, text: str, *, document_id: str | None = None,
-                  truncated: bool = False) -> RawTable:
-    """The statement's table as the LLM reads it from the document's text."""
-    note = "\n(The document was cut short here; transcribe what is shown.)" if truncated else ""
-    answer = llm.call_tool(system=STATEMENT_SYSTEM, prompt=f"The document:\n\n{text}{note}", tool=STATEMENT_TOOL,
-                           purpose=EXTRACTION_PURPOSE, document_id=document_id, max_tokens=16_000)
-    return table_from_answer(answer, method=f"llm:{llm.provider}:{llm.model}")
-
-
-def table_from_answer(answer: dict[str, Any], *, method: str) -> RawTable:
-    columns = [str(c).strip() for c in answer["columns"]]
-    if not answer["is_statement"] or not columns or not answer["rows"]:
-        raise UnreadableFile("An LLM read the document too and found no table of amounts by period in it; check "
-                             "that it is an income & expense statement.")
-    rows, warnings = [], []
-    for row in answer["rows"]:
-        amounts: list[Any] = list(row["amounts"])
-        if amounts and len(amounts) != len(columns):
-            warnings.append(f"The LLM gave {len(amounts)} amount(s) for the row '{row['label']}' under "
-                            f"{len(columns)} column(s); the row was dropped.")
-            continue
-        cells = amounts or [None] * len(columns)
-        rows.append(RawRow(str(row["label"]).strip(), cells, {"page": row["page"], "bbox": None}))
-    if not any(r.has_figures() for r in rows):
-        raise UnreadableFile("An LLM read the document too but copied no amounts from it; check that it is an "
-                             "income & expense statement.")
-    return RawTable(columns, rows, [str(line) for line in answer["title_lines"]], method, warnings)

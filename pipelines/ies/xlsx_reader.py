@@ -80,6 +80,11 @@ def _sheets(data: bytes, limits: SizeLimits) -> list[tuple[str, list[list[Any]],
     return sheets
 
 
+def sheet_grids_checked(data: bytes, limits: SizeLimits | None = None) -> list[tuple[str | None, list[list[Any]]]]:
+    """Every sheet's cells (title, rows), within the size limits: for a workbook no table could be read from."""
+    return [(title, grid) for title, grid, _ in _sheets(data, limits or SizeLimits.from_env())]
+
+
 def read_xlsx_statements(data: bytes, limits: SizeLimits | None = None) -> list[RawTable]:
     """The workbook's income statements, one table per sheet that holds one (sheets holding a balance sheet,
     cash flows, notes or a cover are left out, and said so)."""

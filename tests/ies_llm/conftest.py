@@ -102,14 +102,3 @@ def label_responder(keys: dict[str, str | None], *, confidence: float = 0.9) -> 
         return Reply.tool_call("map_labels", {"mappings": mappings})
 
     return respond
-
-
-def statement_responder(statement: dict[str, Any]) -> Callable[[LlmRequest], Reply]:
-    """Answers a full-extraction request with `statement` (the record_statement tool's input)."""
-
-    def respond(request: LlmRequest) -> Reply:
-        if request.forced_tool == "record_statement":
-            return Reply.tool_call("record_statement", statement)
-        return default_responder(request)
-
-    return respond

@@ -1,5 +1,6 @@
-"""Full-LLM extraction for a document the layout reader cannot structure: the LLM copies the table
-through a tool, and the copy goes through the same periods, mapping, signs, units and tie-outs."""
+"""Full-LLM reading of a document the layout reader cannot structure: the model reads every printed line of
+the document and cites the line of each row; only figures printed on the cited line are kept, and the same
+periods, mapping, signs, units and tie-outs judge what it read."""
 
 from __future__ import annotations
 
@@ -12,29 +13,30 @@ from fpdf import FPDF
 from pipelines.ies.extract import extract
 from pipelines.ies.result import validation_errors
 from pipelines.llm import LlmCall, llm_from_env
-from tests.ies_llm.conftest import Standin, statement_responder
+from tests.ies_llm.conftest import Standin
+from tests.ies_llm.test_second_reader import reader, second_reads
 
 PROSE = [
     "Maple Court Apartments - Operating Statement (in thousands)",
     "Gross potential rent came to $1,200 for the year 2025, against $1,100 for 2024.",
-    "Vacancy cost us $120 in 2025 and $100 the year before, so total income was $1,080 and $1,000.",
-    "Repairs and maintenance ran to $100 (2025) and $90 (2024); real estate taxes to $200 and $190.",
-    "Total operating expenses: $300 and $280. Net operating income: $780 and $720, as shown in 2024.",
+    "Vacancy cost us ($120) in 2025 and ($100) the year before.",
+    "Total income was $1,080 and $1,000 in the two years",
+    "Repairs and maintenance ran to $100 in 2025 and $90 in 2024.",
+    "Real estate taxes were $200 and $190 respectively",
+    "Total operating expenses: $300 and $280 in all",
+    "Net operating income: $780 and $720 as shown in 2024",
 ]
 COPY = {
-    "is_statement": True,
-    "title_lines": ["Maple Court Apartments", "Operating Statement", "(in thousands)"],
+    "title_lines": ["Maple Court Apartments - Operating Statement (in thousands)"],
     "columns": ["2025", "2024"],
     "rows": [
-        {"label": "INCOME", "page": 1, "amounts": [None, None]},
-        {"label": "Gross Potential Rent", "page": 1, "amounts": [1200, 1100]},
-        {"label": "Vacancy", "page": 1, "amounts": [-120, -100]},
-        {"label": "Total Income", "page": 1, "amounts": [1080, 1000]},
-        {"label": "OPERATING EXPENSES", "page": 1, "amounts": [None, None]},
-        {"label": "Repairs & Maintenance", "page": 1, "amounts": [100, 90]},
-        {"label": "Real Estate Taxes", "page": 1, "amounts": [200, 190]},
-        {"label": "Total Operating Expenses", "page": 1, "amounts": [300, 280]},
-        {"label": "Net Operating Income", "page": 1, "amounts": [780, 720]},
+        {"label": "Gross potential rent", "key": "gross_potential_rent", "amounts": [1200, 1100]},
+        {"label": "Vacancy", "key": "vacancy_credit_loss", "amounts": [-120, -100]},
+        {"label": "Total income", "key": "total_income", "amounts": [1080, 1000]},
+        {"label": "Repairs and maintenance", "key": "repairs_maintenance", "amounts": [100, 90]},
+        {"label": "Real estate taxes", "key": "property_taxes", "amounts": [200, 190]},
+        {"label": "Total operating expenses", "key": "total_operating_expenses", "amounts": [300, 280]},
+        {"label": "Net operating income", "key": "net_operating_income", "amounts": [780, 720]},
     ],
 }
 
@@ -57,7 +59,7 @@ def test_without_a_key_the_layout_reason_stands(prose_pdf: Path) -> None:
 
 
 def test_the_llm_reads_what_the_layout_cannot_and_tie_outs_judge_it(llm_standin: Standin, prose_pdf: Path) -> None:
-    llm_standin.answer(statement_responder(COPY))
+    llm_standin.answer(reader(COPY))
     calls: list[LlmCall] = []
     result = extract(prose_pdf, llm=llm_from_env(sink=calls.append))
     assert validation_errors(result) == []
@@ -67,31 +69,42 @@ def test_the_llm_reads_what_the_layout_cannot_and_tie_outs_judge_it(llm_standin:
     assert result["warnings"][0].startswith("The layout reader could not structure the document (No columns")
     assert result["unit_multiplier"] == 1000 and [p["key"] for p in result["periods"]] == ["2025", "2024"]
     values = {i["label"]: i["values"] for i in result["line_items"]}
-    assert values["Gross Potential Rent"] == {"2025": 1_200_000, "2024": 1_100_000}
+    assert values["Gross potential rent"] == {"2025": 1_200_000, "2024": 1_100_000}
     assert values["Vacancy"] == {"2025": -120_000, "2024": -100_000}
     assert result["totals"]["2025"]["net_operating_income"] == 780_000
-    assert {c["name"] for c in result["checks"]} == {"total_income", "total_operating_expenses",
-                                                     "net_operating_income"}
-    assert all(i["source"] == {"page": 1, "bbox": None} for i in result["line_items"])
+    assert "net_operating_income" in {c["name"] for c in result["checks"]}
+    assert all(c["passed"] for c in result["checks"])
+    # every figure cites the printed line it came from: page 1 and the line's box
+    assert all(i["source"]["page"] == 1 and len(i["source"]["bbox"]) == 4 for i in result["line_items"])
     assert all(i["confidence"] < 0.9 for i in result["line_items"])
-    [call] = calls  # the labels were all in the dictionary: no label call
-    assert call.purpose == "ies_full_extraction" and call.status == "ok" and call.document_id == result["document_id"]
-    sent = llm_standin.requests[0]
-    text = str(sent["messages"])
-    assert "Gross potential rent came to $1,200" in text  # the document's own text went to the model
+    [call] = calls  # its own chart keys stand in for the label call: one call for the document
+    assert call.purpose == "ies_second_reading" and call.status == "ok" and call.document_id == result["document_id"]
+    [sent] = second_reads(llm_standin)
+    assert "Gross potential rent came to $1,200" in str(sent["messages"])  # the document's own lines went
+
+
+def test_figures_the_page_does_not_print_are_dropped(llm_standin: Standin, prose_pdf: Path) -> None:
+    invented = copy.deepcopy(COPY)
+    invented["rows"][4]["amounts"] = [210, 190]  # taxes miscopied: 210 is printed nowhere on its line
+    llm_standin.answer(reader(invented))
+    result = extract(prose_pdf, llm=llm_from_env(sink=lambda call: None))
+    assert validation_errors(result) == []
+    assert result["status"] == "needs_review"  # the expense total no longer adds up without the dropped figure
+    assert any("not printed on the line it named" in w and "210" in w for w in result["warnings"])
+    assert all(v != 210_000 for i in result["line_items"] for v in i["values"].values())
 
 
 def test_a_copy_that_does_not_tie_out_needs_review(llm_standin: Standin, prose_pdf: Path) -> None:
     wrong = copy.deepcopy(COPY)
-    wrong["rows"][6]["amounts"] = [210, 190]  # taxes miscopied: the expense total no longer adds up
-    llm_standin.answer(statement_responder(wrong))
+    wrong["rows"][4]["amounts"] = [190, 190]  # printed, but the wrong year's: the expense total does not add up
+    llm_standin.answer(reader(wrong))
     result = extract(prose_pdf, llm=llm_from_env(sink=lambda call: None))
     assert result["status"] == "needs_review"
-    assert any(w.startswith("Tie-out failed: ") and "total_operating_expenses (2025)" in w for w in result["warnings"])
+    assert any(w.startswith("Tie-out failed: ") and "(2025)" in w for w in result["warnings"]), result["warnings"]
 
 
 def test_a_document_that_is_no_statement_fails_with_both_reasons(llm_standin: Standin, prose_pdf: Path) -> None:
-    llm_standin.answer(statement_responder({"is_statement": False, "title_lines": [], "columns": [], "rows": []}))
+    llm_standin.answer(reader({"title_lines": [], "columns": [], "rows": []}))
     result = extract(prose_pdf, llm=llm_from_env(sink=lambda call: None))
     assert result["status"] == "failed"
     assert result["error"].startswith("No columns of figures were found")
@@ -104,3 +117,21 @@ def test_an_llm_failure_keeps_the_layout_reason(llm_standin: Standin, prose_pdf:
     result = extract(prose_pdf, llm=llm_from_env(sink=calls.append))
     assert result["status"] == "failed" and result["error"].startswith("No columns of figures were found")
     assert "(HTTP 500) after 4 attempts" in result["error"] and calls[0].status == "error"
+
+
+def test_a_spreadsheet_no_reader_can_structure_is_read_from_its_cells(llm_standin: Standin, tmp_path: Path) -> None:
+    """A CSV of figures with no period headings a reader can place: the model reads its rows, cites them by
+    row number, and the figures it keeps are the cells themselves."""
+    path = tmp_path / "maple.csv"
+    path.write_text("Maple Court Apartments - Operating Statement (in thousands)\n"
+                    "Gross potential rent,1200,1100,for 2025 and 2024\nVacancy,(120),(100)\nTotal income,1080,1000\n"
+                    "Repairs and maintenance,100,90\nReal estate taxes,200,190\nTotal operating expenses,300,280\n"
+                    "Net operating income,780,720\n")
+    assert extract(path, llm=None)["status"] == "failed"  # no reader can place the columns
+    llm_standin.answer(reader(COPY))
+    result = extract(path, llm=llm_from_env(sink=lambda call: None))
+    assert validation_errors(result) == []
+    assert result["status"] == "extracted", result["warnings"]
+    assert result["totals"]["2024"]["total_operating_expenses"] == 280_000
+    rows = {i["label"]: i["source"] for i in result["line_items"]}
+    assert rows["Real estate taxes"] == {"row": 6}
