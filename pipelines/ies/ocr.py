@@ -1,8 +1,10 @@
 """Scanned PDFs (pages that are images, no text layer): render each page, straighten it, and read
 words with positions through an offline OCR engine; the layout reader then treats them like a
-text layer. Tesseract (Debian's tesseract-ocr + tesseract-ocr-eng, through PyPI's pytesseract)
-is the engine wired in: its language data ships in the Debian package, so nothing is downloaded
-at run time. Without it, scans come out needs_review with what to install."""
+text layer. A scan of several pages is read quickly first, and only the pages that may hold the
+income statement are read at full quality (scan_pages.py). Tesseract (Debian's tesseract-ocr +
+tesseract-ocr-eng, through PyPI's pytesseract) is the engine wired in: its language data ships in
+the Debian package, so nothing is downloaded at run time. Without it, scans come out needs_review
+with what to install."""
 
 from __future__ import annotations
 
