@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     ies_max_cells: str | None = None
     ies_max_image_pixels: str | None = None
     ies_max_page_pixels: str | None = None
+    ies_ocr_workers: str | None = None  # scanned pages OCR'd at once (2); parsed by pipelines/ies/ocr.py
 
     sample_scale: float = 1
     # The as-of date of the analytics (aging, days late, risk windows); unset: the sample's AS_OF in

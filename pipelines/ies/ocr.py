@@ -1,15 +1,20 @@
 """Scanned PDFs (pages that are images, no text layer): render each page, straighten it, and read
 words with positions through an offline OCR engine; the layout reader then treats them like a
-text layer. Tesseract (Debian's tesseract-ocr + tesseract-ocr-eng, through PyPI's pytesseract)
-is the engine wired in: its language data ships in the Debian package, so nothing is downloaded
-at run time. Without it, scans come out needs_review with what to install."""
+text layer. A scan of several pages is read quickly first, and only the pages that may hold the
+income statement are read at full quality (scan_pages.py). Tesseract (Debian's tesseract-ocr +
+tesseract-ocr-eng, through PyPI's pytesseract) is the engine wired in: its language data ships in
+the Debian package, so nothing is downloaded at run time. Without it, scans come out needs_review
+with what to install."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from statistics import median
 from typing import Protocol
@@ -19,8 +24,11 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.pdf_layout import Word
+from pipelines.ies.scan_pages import pages_to_read
 
 RENDER_DPI = 300
+QUICK_DPI = 150  # the quick read that finds each page's titles: a 10 pt title is ~20 px tall, read well
+DEFAULT_OCR_WORKERS = 2
 TESSERACT_CONFIG = "--psm 6"  # one uniform block of text lines: a statement
 RULE_LEVEL = 215  # darker than this may be a rule (text prints near 25, shading 225-238, paper 250)
 PAPER_LEVEL = 200  # lighter than this is paper: specks, shading and JPEG noise are whitened
@@ -62,6 +70,11 @@ class TesseractOcr:
 
     name = "tesseract"
 
+    def __init__(self) -> None:
+        # Tesseract's OpenMP threads spin while they wait: on two cores shared with other work a page took
+        # twice as long with them as on one thread (bench/ies_ocr_speed.py). A limit set by the user stays.
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
     def page_words(self, image: Image.Image) -> list[tuple[str, float, float, float, float]]:
         words = self._read(image)
         leaders = [w for w in words if is_leader(w, words)]
@@ -84,6 +97,10 @@ class TesseractOcr:
             top, bottom = median(w.top for w in found), median(w.bottom for w in found)
             out += [(text, x0, top, x1, bottom) for text, x0, x1 in repair_line(found)]
         return out
+
+    def quick_words(self, image: Image.Image) -> list[tuple[str, float, float, float, float]]:
+        """One plain pass, no second look at leaders or unsure figures: enough to read a page's titles."""
+        return [(w.text, w.x0, w.top, w.x1, w.bottom) for w in self._read(image)]
 
     @classmethod
     def _reread(cls, image: Image.Image, word: OcrWord) -> OcrWord:
@@ -223,19 +240,32 @@ def available_engine() -> tuple[OcrEngine | None, str]:
 
 
 def render_pages(data: bytes, dpi: int = RENDER_DPI, limits: SizeLimits | None = None) -> list[Image.Image]:
-    return list(iter_pages(data, dpi, limits))
+    return [image for _, image in iter_pages(data, dpi, limits)]
 
 
-def iter_pages(data: bytes, dpi: int = RENDER_DPI, limits: SizeLimits | None = None) -> Iterator[Image.Image]:
-    """Pages rendered one at a time (a long scan never sits in memory whole), each only once its size
-    at `dpi` is known to be within IES_MAX_PAGE_PIXELS (PDF allows pages of 200 x 200 inches: 3.6
-    billion pixels at 300 dpi, and OCR needs ~40 bytes a pixel)."""
+def page_count(data: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(io.BytesIO(data))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def iter_pages(data: bytes, dpi: int = RENDER_DPI, limits: SizeLimits | None = None,
+               only: Collection[int] | None = None) -> Iterator[tuple[int, Image.Image]]:
+    """(number, image) of each page (or of the page numbers in `only`), rendered one at a time (a long scan
+    never sits in memory whole), each only once its size at `dpi` is known to be within IES_MAX_PAGE_PIXELS
+    (PDF allows pages of 200 x 200 inches: 3.6 billion pixels at 300 dpi, and OCR needs ~40 bytes a pixel)."""
     import pypdfium2 as pdfium
 
     limit = (limits or SizeLimits.from_env()).page_pixels
     pdf = pdfium.PdfDocument(io.BytesIO(data))
     try:
         for number, page in enumerate(pdf, start=1):
+            if only is not None and number not in only:
+                continue
             width, height = page.get_size()  # points
             pixels = round(width * dpi / 72) * round(height * dpi / 72)
             if pixels > limit:
@@ -244,7 +274,7 @@ def iter_pages(data: bytes, dpi: int = RENDER_DPI, limits: SizeLimits | None = N
                     f"read by OCR it would be {pixels / 1e6:,.0f} million pixels, more than the "
                     f"{limit / 1e6:g}-million-pixel limit (IES_MAX_PAGE_PIXELS). Scan the statement on letter or "
                     "A4 pages and upload that, or raise the limit and re-run the document.")
-            yield page.render(scale=dpi / 72).to_pil().convert("L")
+            yield number, page.render(scale=dpi / 72).to_pil().convert("L")
     finally:
         pdf.close()
 
@@ -320,29 +350,85 @@ def _close_gaps(ink: np.ndarray) -> np.ndarray:
 
 
 def ocr_words(data: bytes, engine: OcrEngine, dpi: int | None = None, deadline: Deadline | None = None,
-              limits: SizeLimits | None = None) -> list[list[Word]]:
-    """Words of every page in PDF points, as the layout reader expects them; the deadline is checked
-    before each page (OCR is the slowest reader: seconds a page), the page's size before it is rendered."""
+              limits: SizeLimits | None = None, workers: int | None = None) -> list[list[Word]]:
+    """Words of every page in PDF points, as the layout reader expects them. A scan of several pages is
+    first read quickly (QUICK_DPI, one plain Tesseract pass) and only the pages that may hold the income
+    statement are read in full (scan_pages); the others keep their quick words, enough for the layout
+    reader to see what they are. `workers` pages are read at once (IES_OCR_WORKERS). The deadline is
+    checked before each page (OCR is the slowest reader: seconds a page), the page's size before it is
+    rendered."""
     dpi = dpi or RENDER_DPI
-    pages = []
-    for number, image in enumerate(iter_pages(data, dpi, limits), start=1):
-        if deadline is not None:
-            deadline.check(f"reading scanned page {number} by OCR")
-        image = even_paper(image)
-        angle = skew_angle(image)
-        if angle:
-            image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
-        image = clean_page(image, dpi)
-        zoom = text_zoom(image)
-        if zoom > 1:
-            image = image.resize((round(image.width * zoom), round(image.height * zoom)), Image.Resampling.LANCZOS)
-        # Scans are blurred (optics, JPEG): bold print smears, 9 and 5 turn into 8 and 6. Sharpening the
-        # strokes back makes Tesseract read a T-12's bold month headings and total rows right.
-        image = image.filter(SHARPEN)
-        scale = dpi * zoom / 72
-        pages.append([Word(text, x0 / scale, x1 / scale, top / scale, bottom / scale)
-                      for text, x0, top, x1, bottom in engine.page_words(image)])
-    return pages
+    workers = workers or ocr_workers()
+    quick = getattr(engine, "quick_words", None)
+    pages: dict[int, list[Word]] = {}
+    wanted: list[int] | None = None  # None: every page
+    if quick is not None and page_count(data) > 1:
+        scale = QUICK_DPI / 72
+
+        def read_quickly(image: Image.Image) -> list[Word]:
+            return [Word(text, x0 / scale, x1 / scale, top / scale, bottom / scale)
+                    for text, x0, top, x1, bottom in quick(even_paper(image))]
+
+        pages = _each_page(iter_pages(data, QUICK_DPI, limits), read_quickly, workers, deadline,
+                           "reading scanned page {} quickly by OCR")
+        wanted = pages_to_read([pages[n] for n in sorted(pages)])
+    pages |= _each_page(iter_pages(data, dpi, limits, only=wanted), lambda image: _read_page(image, engine, dpi),
+                        workers, deadline, "reading scanned page {} by OCR")
+    return [pages[n] for n in sorted(pages)]
+
+
+def _read_page(image: Image.Image, engine: OcrEngine, dpi: int) -> list[Word]:
+    """One page at full quality: paper evened, straightened, rules erased, small print enlarged, sharpened."""
+    image = even_paper(image)
+    angle = skew_angle(image)
+    if angle:
+        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    image = clean_page(image, dpi)
+    zoom = text_zoom(image)
+    if zoom > 1:
+        image = image.resize((round(image.width * zoom), round(image.height * zoom)), Image.Resampling.LANCZOS)
+    # Scans are blurred (optics, JPEG): bold print smears, 9 and 5 turn into 8 and 6. Sharpening the
+    # strokes back makes Tesseract read a T-12's bold month headings and total rows right.
+    image = image.filter(SHARPEN)
+    scale = dpi * zoom / 72
+    return [Word(text, x0 / scale, x1 / scale, top / scale, bottom / scale)
+            for text, x0, top, x1, bottom in engine.page_words(image)]
+
+
+def _each_page(images: Iterator[tuple[int, Image.Image]], read: Callable[[Image.Image], list[Word]],
+               workers: int, deadline: Deadline | None, doing: str) -> dict[int, list[Word]]:
+    """`read` of every page, `workers` pages at a time in threads (Tesseract runs in a child process, and
+    numpy and PIL let go of the GIL). Pages are rendered here, in order (pdfium is not thread-safe), and
+    at most `workers` ahead of the reading, so a long scan never sits in memory whole."""
+    out: dict[int, list[Word]] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[int, Future[list[Word]]]] = deque()
+        for number, image in images:
+            if deadline is not None:
+                deadline.check(doing.format(number))
+            pending.append((number, pool.submit(read, image)))
+            if len(pending) >= workers:
+                done, future = pending.popleft()
+                out[done] = future.result()
+        for done, future in pending:
+            out[done] = future.result()
+    return out
+
+
+def ocr_workers() -> int:
+    """IES_OCR_WORKERS: scanned pages read at once (default 2, this machine's cores; each needs ~40 bytes
+    a pixel of its page while it is read)."""
+    raw = os.environ.get("IES_OCR_WORKERS")
+    if raw is None:
+        from brainops.settings import get_settings
+
+        raw = get_settings().ies_ocr_workers
+    try:
+        workers = int(raw) if raw not in (None, "") else DEFAULT_OCR_WORKERS
+    except ValueError as exc:
+        raise ValueError(f"IES_OCR_WORKERS={raw!r} is not a whole number; set it to how many scanned pages "
+                         "to read at once (e.g. 2), or unset it.") from exc
+    return max(1, workers)
 
 
 def text_zoom(image: Image.Image, want: float = TEXT_LINE_PIXELS) -> float:
