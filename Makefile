@@ -23,7 +23,10 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen
 	touch $@
 
+# The project's own modules byte-compiled too (uv compiles only the dependencies): a `brainops ies extract`
+# starts ~0.1 s sooner where PYTHONDONTWRITEBYTECODE keeps Python from caching them itself.
 install: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q -j 0 brainops pipelines serving sensors
 
 # OCR for scanned statements (pipelines/ies/ocr.py): Debian's tesseract, installed once; skipped with a
 # note where there is no apt-get (scans then come out needs_review, saying what to install).

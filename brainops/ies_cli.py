@@ -21,6 +21,9 @@ def extract_command(
     as_json: bool = typer.Option(False, "--json", help="Print the contract JSON (validated against the schema)."),
 ) -> None:
     """Read one statement and print its spread: line items, totals and tie-out checks."""
+    from pipelines.ies.mapping_embeddings import local_model
+
+    local_model().warm()  # the label model loads (without the GIL) while the reader's modules import
     from pipelines.ies.extract import extract
 
     if not file.is_file():

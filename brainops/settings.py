@@ -7,11 +7,12 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from brainops.env_file import ENV_FILE
 from brainops.local_secrets import stored_secret
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=ENV_FILE, extra="ignore")
 
     # APP_ENV (or ENVIRONMENT): development, staging or production; outside development short secrets are refused.
     environment: str = Field("development", validation_alias=AliasChoices("APP_ENV", "ENVIRONMENT"))

@@ -79,6 +79,7 @@ def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = 
 
         llm = _bounded(llm_from_env(), deadline)
     chain = chain or default_chain(llm=llm, document_id=out["document_id"])
+    chain.warm()  # a model to load starts now, while the file is read
     scan: list[list[Word]] = []
     seen = Seen(wanted=llm is not None)
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from pipelines.ies.chart import HEADINGS, KNOWN_UNMAPPED, SECTION_OF, SECTION_TOTAL, TOTAL_KEYS, VOCABULARY
@@ -25,6 +26,7 @@ _PHRASES = [
     (r"\bsg and a\b", "selling general and administrative"), (r"\bnon operating\b", "nonoperating"),
     (r"\bon site\b", "onsite"), (r"\bmake ready\b", "make ready"),
 ]
+_PHRASE_PATTERNS = [(re.compile(pattern), spelled) for pattern, spelled in _PHRASES]
 _WORDS = {
     "maint": "maintenance", "mgmt": "management", "mgt": "management", "misc": "miscellaneous",
     "exp": "expenses", "exps": "expenses", "expense": "expenses", "admin": "administrative",
@@ -37,20 +39,25 @@ _WORDS = {
     "bldg": "building", "ttl": "total", "tot": "total", "oper": "operating", "reimb": "reimbursements",
 }
 _LESS = re.compile(r"^\s*(less|minus)\b[:\s]*", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_APOSTROPHES = re.compile(r"['\u2019`]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 _LEADING_CODE = re.compile(r"^\s*\d{3,6}(\.\d+)?\s*[-:\u00b7.]?\s+(?=[A-Za-z])")
 
 
+@lru_cache(maxsize=65_536)
 def normalize(label: str, *, drop_parentheses: bool = False) -> str:
-    """Lower case, '&' as 'and', punctuation and leading GL numbers gone, abbreviations spelled out."""
+    """Lower case, '&' as 'and', punctuation and leading GL numbers gone, abbreviations spelled out. Cached: a
+    statement's labels are normalised many times over (every mapper, every section)."""
     text = _LEADING_CODE.sub("", label)
     text = _LESS.sub("", text)
     if drop_parentheses:
-        text = re.sub(r"\([^)]*\)", " ", text)
+        text = _PARENTHESES.sub(" ", text)
     text = text.lower().replace("&", " and ").replace("+", " and ")
-    text = re.sub(r"['\u2019`]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    for pattern, spelled in _PHRASES:
-        text = re.sub(pattern, spelled, text)
+    text = _APOSTROPHES.sub("", text)
+    text = _NOT_WORD.sub(" ", text).strip()
+    for pattern, spelled in _PHRASE_PATTERNS:
+        text = pattern.sub(spelled, text)
     return " ".join(_WORDS.get(word, word) for word in text.split())
 
 
@@ -252,6 +259,13 @@ class MapperChain:
             if match is not None:
                 return match
         return LabelMatch(None, context.section or "other", _is_subtotal(normalize(label)), 0.3, "none", known=False)
+
+    def warm(self) -> None:
+        """Stages with a slow start (a model to load) begin it now, while the document is read."""
+        for mapper in self.mappers:
+            warm = getattr(mapper, "warm", None)
+            if warm:
+                warm()
 
     def prepare(self, labels: list[str]) -> None:
         """A document's labels, before any is mapped: stages that batch get them all at once."""

@@ -6,9 +6,10 @@ limit and its variable."""
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
+
+from brainops.env_file import setting
 
 DEFAULT_TIMEOUT_SECONDS = 120.0
 DEFAULT_MAX_PAGES = 100
@@ -29,12 +30,9 @@ class DocumentLimitExceeded(Exception):
 
 
 def _setting(env: str, attribute: str, default: float, unit: str) -> float:
-    # The environment first (tests and the daemon set it), then .env through the settings.
-    raw = os.environ.get(env)
-    if raw is None:
-        from brainops.settings import get_settings
-
-        raw = getattr(get_settings(), attribute, None)
+    # The environment first (tests and the daemon set it), then .env (as Settings reads it; `attribute` names
+    # the field documented there).
+    raw = setting(env)
     try:
         value = float(raw) if raw not in (None, "") else default
     except ValueError as exc:

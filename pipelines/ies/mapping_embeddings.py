@@ -90,6 +90,9 @@ class LocalModel:
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         return self.model(texts)
 
+    def warm(self) -> None:
+        self.model.warm()
+
 
 @cache
 def local_model() -> LocalModel:
@@ -183,6 +186,11 @@ class EmbeddingMapper:
                         exc)
             return None
         return index
+
+    def warm(self) -> None:
+        """Load the shared model in the background while the document is read (a custom encoder: nothing)."""
+        if not (self._off or self._exclude or self._encode):
+            local_model().warm()
 
     def prepare(self, labels: Sequence[str]) -> None:
         """Embed, in one batch, a document's labels that the dictionary does not know in any section (and

@@ -418,11 +418,9 @@ def _each_page(images: Iterator[tuple[int, Image.Image]], read: Callable[[Image.
 def ocr_workers() -> int:
     """IES_OCR_WORKERS: scanned pages read at once (default 2, this machine's cores; each needs ~40 bytes
     a pixel of its page while it is read)."""
-    raw = os.environ.get("IES_OCR_WORKERS")
-    if raw is None:
-        from brainops.settings import get_settings
+    from brainops.env_file import setting
 
-        raw = get_settings().ies_ocr_workers
+    raw = setting("IES_OCR_WORKERS")
     try:
         workers = int(raw) if raw not in (None, "") else DEFAULT_OCR_WORKERS
     except ValueError as exc:

