@@ -68,7 +68,10 @@ def _periods(table: RawTable) -> tuple[list[Period | None], list[str]]:
                and any(_amount(row.cells[k]) is not None for row in table.rows if k < len(row.cells))]
     if not any(periods):
         stated = title_period(context)
-        if stated is None or not figures:
+        # Two headed columns of figures ("Current Month", "Year to Date") under one stated period: which of
+        # them it is cannot be told, so neither is read as it.
+        headed = [k for k in figures if table.headings[k].strip()]
+        if stated is None or not figures or len(headed) > 1:
             return periods, warnings
         periods = [None] * len(table.headings)
         periods[figures[-1]] = stated

@@ -125,9 +125,16 @@ _RANGES = [
     # January-2024 to December-2024, Jan 2024 - Jan 2025
     re.compile(rf"{_MON.replace('mon', 'mon1')}[\s\-,']*(?P<y1>\d{{4}}){_SEP}{_MON.replace('mon', 'mon2')}"
                r"[\s\-,']*(?P<y2>\d{4})\b", re.IGNORECASE),
+    # January 1 - December 31, 2024; Jan 1 - Dec 31, 24 (QuickBooks): the year printed once, at the end
+    re.compile(rf"\b{_MON.replace('mon', 'mon1')}\s+(?P<d1>\d{{1,2}}){_SEP}{_MON.replace('mon', 'mon2')}\s+"
+               r"(?P<d2>\d{1,2}),?\s*'?(?P<y2>\d{4}|\d{2})\b", re.IGNORECASE),
+    # January - December 2024; Jan - Dec 24 (QuickBooks' column heading)
+    re.compile(rf"\b{_MON.replace('mon', 'mon1')}{_SEP}{_MON.replace('mon', 'mon2')}[\s,']*'?(?P<y2>\d{{4}}|\d{{2}})\b",
+               re.IGNORECASE),
 ]
 _PERIOD_ENDED = re.compile(
-    rf"\b(?:(?P<n>\d{{1,2}}|three|six|nine|twelve)\s+months?|years?|(?:fiscal\s+)?year)\s+end(?:ed|ing)\s+"
+    rf"\b(?:(?P<n>\d{{1,2}}|three|six|nine|twelve)\s+months?|(?P<one>month|quarter)|years?|(?:fiscal\s+)?year)"
+    r"\s+end(?:ed|ing)\s+"
     rf"{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<yr>\d{{4}})", re.IGNORECASE)
 _WORD_COUNTS = {"three": 3, "six": 6, "nine": 9, "twelve": 12}
 
@@ -149,7 +156,9 @@ def _range_dates(match: re.Match[str]) -> tuple[date, date] | None:
     try:
         m1 = int(groups["m1"]) if groups.get("m1") else _month(groups["mon1"])
         m2 = int(groups["m2"]) if groups.get("m2") else _month(groups["mon2"])
-        y1, y2 = _year(groups["y1"]), _year(groups["y2"])
+        y2 = _year(groups["y2"])
+        # the year printed once ("Jan - Dec 24") is the end's; a range that wraps ("Jul - Jun 24") began before
+        y1 = _year(groups["y1"]) if groups.get("y1") else (y2 - 1 if m1 > m2 else y2)
         d1 = int(groups["d1"]) if groups.get("d1") else 1
         d2 = int(groups["d2"]) if groups.get("d2") else calendar.monthrange(y2, m2)[1]
         return date(y1, m1, d1), date(y2, m2, d2)
@@ -183,9 +192,13 @@ def title_period(context: str) -> Period | None:
         ended = _PERIOD_ENDED.search(line)
         if ended:
             count = ended["n"]
-            months = 12 if not count else (_WORD_COUNTS.get(count.lower()) or int(count))
+            one = (ended["one"] or "").lower()
+            months = {"month": 1, "quarter": 3}.get(one) or (
+                12 if not count else (_WORD_COUNTS.get(count.lower()) or int(count)))
             year, month = int(ended["yr"]), _month(ended["mon"])
             label = _clean(ended.group(0))
+            if months == 1:
+                return Period(f"{year}-{month:02d}", label, date(year, month, 1), month_end(year, month), 1)
             return annual(year, month, label) if months == 12 else trailing(year, month, months, label)
     return None
 
@@ -297,8 +310,35 @@ def read_columns(headings: list[str], context: str) -> ColumnReading:
 _ACTUAL = re.compile(r"\s*\b(actuals?|act\.?|amount)\b\s*", re.IGNORECASE)
 
 
+_QUARTER = [
+    re.compile(r"^(?:q|qtr\.?|quarter)\s*(?P<q>[1-4])[\s\-,']*'?(?P<yr>\d{4}|\d{2})$", re.IGNORECASE),  # Q1 2024
+    re.compile(r"^(?P<q>[1-4])\s*q[\s\-,']*'?(?P<yr>\d{4}|\d{2})$", re.IGNORECASE),  # 1Q24
+    re.compile(r"^(?P<q>[1-4])(?:st|nd|rd|th)\s+quarter[\s,]+(?P<yr>\d{4})$", re.IGNORECASE),  # 1st Quarter 2024
+]
+_PART_OF_YEAR = re.compile(r"\b(month|period|week)\b", re.IGNORECASE)
+_SAYS_QUARTER = re.compile(r"\bq[1-4]\b|\b[1-4]q\b|\bqtr\b|\bquarter", re.IGNORECASE)
+
+
+def _quarter(label: str, fye: int | None) -> tuple[Period | None, str | None] | None:
+    """A quarter column: three months. None when the label is no quarter; (None, why) when it is one that
+    cannot be placed (fiscal quarters of a year that does not end in December)."""
+    for pattern in _QUARTER:
+        match = pattern.match(label)
+        if match:
+            if fye not in (None, 12):
+                return None, f"Column '{label}': a fiscal quarter of a year ending in month {fye}; it was ignored."
+            year, end = _year(match["yr"]), int(match["q"]) * 3
+            return trailing(year, end, 3, label), None
+    if _SAYS_QUARTER.search(label):  # a quarter printed some other way is never read as its whole year
+        return None, None
+    return None
+
+
 def _one_period(label: str, fye: int | None, context: str) -> tuple[Period | None, str | None]:
     label = _clean(_ACTUAL.sub(" ", label)) or label  # "May 2024 Actual": a two-row heading
+    quarter = _quarter(label, fye)
+    if quarter is not None:
+        return quarter
     stated = _stated_range(label)
     if stated:
         return stated, None
@@ -324,6 +364,8 @@ def _one_period(label: str, fye: int | None, context: str) -> tuple[Period | Non
                 return year_to_date(year, m, label), None
             return Period(f"YTD-{year}", label, date(year, 1, 1), None, None), None  # months: see infer_ytd_months
         return None, None
+    if _PART_OF_YEAR.search(label):  # "2020 Current Month": a year printed beside a month is not that year
+        return None, f"Column '{label}' names part of a year without saying which months; it was ignored."
     when = end_date(label)
     if when:
         return annual(*when, label), None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.ies.numbers import parse_amount, unit_multiplier
-from pipelines.ies.periods import fiscal_year_end, read_columns
+from pipelines.ies.periods import fiscal_year_end, read_columns, title_period
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -94,3 +94,40 @@ def test_a_statement_that_skips_months_is_left_as_printed() -> None:
     assert keys(["01/2025", "02/2025", "03/2025", "07/2025"]) == ["2025-01", "2025-02", "2025-03", "2025-07"]
     assert keys(["01/2025", "03/2025", "05/2025"]) == ["2025-01", "2025-03", "2025-05"]
     assert keys(["Jan 2025", "Feb 2025", "Mar 2025", "Dec 2025"]) == ["2025-01", "2025-02", "2025-03", "2025-12"]
+
+
+def _spans(headings: list[str], context: str = "") -> list[tuple[str, str, str, int] | None]:
+    return [(p.key, str(p.start), str(p.end), p.months) if p else None
+            for p in read_columns(headings, context).periods]
+
+
+def test_month_ranges_with_the_year_printed_once() -> None:
+    """QuickBooks heads a P&L column 'Jan - Dec 24' (or 'Jan 1 - Dec 31, 24'): a year, not a guess."""
+    assert _spans(["Jan - Dec 24", "Jan - Dec 23"]) == [("2024", "2024-01-01", "2024-12-31", 12),
+                                                        ("2023", "2023-01-01", "2023-12-31", 12)]
+    assert _spans(["Jan 1 - Dec 31, 24"]) == [("2024", "2024-01-01", "2024-12-31", 12)]
+    assert _spans(["Jul - Jun 24"]) == [("FY2024-06", "2023-07-01", "2024-06-30", 12)]  # it wraps: began in 2023
+
+
+def test_quarters_are_three_months_never_their_year() -> None:
+    assert _spans(["Q1 2024", "Q2 2024", "Total"]) == [
+        ("YTD-2024-03", "2024-01-01", "2024-03-31", 3), ("T3-2024-06", "2024-04-01", "2024-06-30", 3),
+        ("YTD-2024-06", "2024-01-01", "2024-06-30", 6)]
+    assert _spans(["1Q24", "4Q24"]) == [("YTD-2024-03", "2024-01-01", "2024-03-31", 3),
+                                        ("T3-2024-12", "2024-10-01", "2024-12-31", 3)]
+    # a fiscal quarter of a June year, or a quarter printed some other way: not placed, and never the year
+    assert _spans(["Q1 2024"], "For the years ended June 30") == [None]
+    assert _spans(["Qtr Ended 3/31/24 (2024)"]) == [None]
+
+
+@pytest.mark.parametrize(("title", "period"), [
+    ("Profit and Loss\nJanuary - December 2024", ("2024", "2024-01-01", "2024-12-31", 12)),
+    ("Profit and Loss\nJanuary 1 - December 31, 2024", ("2024", "2024-01-01", "2024-12-31", 12)),
+    ("Income Statement for the month ended September 30, 2020", ("2020-09", "2020-09-01", "2020-09-30", 1)),
+    ("For the quarter ended June 30, 2024", ("T3-2024-06", "2024-04-01", "2024-06-30", 3)),
+    ("For the Period Ending 06/30/2024", None),  # a month? a quarter? not said: no period
+    ("As of December 31, 2024", None),
+])
+def test_periods_stated_in_titles(title: str, period: tuple[str, str, str, int] | None) -> None:
+    got = title_period(title)
+    assert (got and (got.key, str(got.start), str(got.end), got.months)) == period
