@@ -71,11 +71,16 @@ def _periods(table: RawTable) -> tuple[list[Period | None], list[str]]:
         # Two headed columns of figures ("Current Month", "Year to Date") under one stated period: which of
         # them it is cannot be told, so neither is read as it.
         headed = [k for k in figures if table.headings[k].strip()]
-        if stated is None or not figures or len(headed) > 1:
+        # Columns that print figures side by side on most rows are periods of their own, not a cascade of
+        # items and totals: one stated period cannot be all of them.
+        both = sum(sum(_amount(row.cells[k]) is not None for k in figures if k < len(row.cells)) > 1
+                   for row in table.rows)
+        side_by_side = len(figures) > 1 and both > 0.5 * sum(row.has_figures() for row in table.rows)
+        if stated is None or not figures or len(headed) > 1 or side_by_side:
             return periods, warnings
         periods = [None] * len(table.headings)
         periods[figures[-1]] = stated
-        warnings = [w for w in warnings if "not a recognisable period" not in w]
+        warnings = [w for w in warnings if "not a recognisable period" not in w and "totals other columns" not in w]
     named = [k for k, p in enumerate(periods) if p is not None]
     blank = [k for k in figures if periods[k] is None and not table.headings[k].strip()]
     if len(named) == 1 and blank:

@@ -15,6 +15,7 @@ from statistics import median
 
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.numbers import is_bare_year, parse_amount
+from pipelines.ies.periods import MONTHS
 from pipelines.ies.statements import Kind, classify, starts_statement
 from pipelines.ies.table import RawRow, RawTable, UnreadableFile
 
@@ -347,6 +348,8 @@ def _figures_only(line: Line, in_columns) -> bool:
     """Most words over the columns are amounts (not bare years, which headings print): a row of figures,
     even with a figure or two OCR garbled, where a header row has none."""
     over = [w for w in line.words if in_columns(w)]
+    if any(w.text.lower().rstrip(".,") in MONTHS for w in over):
+        return False  # "Jan - Dec 24": a heading names months, a row of figures never does
     amounts = sum(parse_amount(w.text) is not None and not is_bare_year(w.text) for w in over)
     return bool(over) and amounts >= 0.5 * len(over)
 

@@ -168,6 +168,10 @@ def _range_dates(match: re.Match[str]) -> tuple[date, date] | None:
 
 def _stated_range(text: str) -> Period | None:
     """A period printed as its first and last day or month ('1/1/24 to 12/31/24')."""
+    spans = {m.span() for pattern in _RANGES for m in pattern.finditer(text)}
+    if len({start for start, _ in spans}) > 1 and not any(
+            a <= c and d <= b and (a, b) != (c, d) for a, b in spans for c, d in spans):
+        return None  # "Jan - Dec 24   Jan - Dec 23": a row of column headings, not one period
     for pattern in _RANGES:
         match = pattern.search(text)
         if match:
