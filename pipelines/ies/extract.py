@@ -23,7 +23,7 @@ from pipelines.ies.labels import KeywordMapper, MapperChain, default_chain
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.llm_reader import SecondRead, SourceLine
 from pipelines.ies.ocr import available_engine, ocr_words
-from pipelines.ies.pdf_layout import Word, income_tables, read_pdf_words
+from pipelines.ies.pdf_layout import income_tables, read_pdf_words
 from pipelines.ies.sniff import REASONS, file_kind
 from pipelines.ies.table import RawTable, UnreadableFile
 from pipelines.ies.xlsx_reader import read_xlsx_statements
@@ -80,11 +80,10 @@ def extract_bytes(data: bytes, source_file: str, *, chain: MapperChain | None = 
         llm = _bounded(llm_from_env(), deadline)
     chain = chain or default_chain(llm=llm, document_id=out["document_id"])
     chain.warm()  # a model to load starts now, while the file is read
-    scan: list[list[Word]] = []
     seen = Seen(wanted=llm is not None)
     try:
         try:
-            out = _extract(data, out, chain, scan, deadline, limits, seen)
+            out = _extract(data, out, chain, deadline, limits, seen)
             if llm is not None and seen.lines and out["status"] in ("extracted", "needs_review"):
                 out = _second_read(out, seen, chain, llm, deadline)
         except UnreadableFile as exc:
@@ -182,7 +181,7 @@ def _grid_lines(data: bytes, kind: str, limits: SizeLimits) -> list[SourceLine]:
     return grid_lines(sheets)
 
 
-def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: Deadline,
+def _read(data: bytes, out: dict[str, Any], deadline: Deadline,
           limits: SizeLimits, seen: Seen) -> list[RawTable] | dict[str, Any]:
     """The file's income statements (one table each), or (for a scan nothing can read) the finished
     needs_review result. With `seen.wanted`, the printed lines the statements stand on go into `seen`."""
@@ -222,7 +221,7 @@ def _read(data: bytes, out: dict[str, Any], scan: list[list[Word]], deadline: De
     if engine is None:
         reason = f"No text layer (a scanned document); {why_not}."
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
-    scan.extend(ocr_words(data, engine, deadline=deadline, limits=limits))
+    scan = ocr_words(data, engine, deadline=deadline, limits=limits)
     from pipelines.ies.llm_reader import MAX_IMAGES, page_images
 
     try:
@@ -242,9 +241,9 @@ def _pages_of(tables: list[RawTable]) -> set[int]:
     return {row.source["page"] for t in tables for row in t.rows if row.source.get("page")}
 
 
-def _extract(data: bytes, out: dict[str, Any], chain: MapperChain, scan: list[list[Word]],
+def _extract(data: bytes, out: dict[str, Any], chain: MapperChain,
              deadline: Deadline, limits: SizeLimits, seen: Seen) -> dict[str, Any]:
-    tables = _read(data, out, scan, deadline, limits, seen)
+    tables = _read(data, out, deadline, limits, seen)
     if isinstance(tables, dict):
         return tables
     deadline.check("after reading the layout")
