@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import orjson
@@ -29,7 +30,8 @@ def extract_command(
     if not file.is_file():
         err.print(f"[red]No file at {file}; check the path.[/red]")
         raise typer.Exit(2)
-    with err.status(f"Extracting {file.name}..."):
+    # A spinner only for a person watching: a script reading the output does not pay for rich's live display.
+    with err.status(f"Extracting {file.name}...") if err.is_terminal else contextlib.nullcontext():
         result = extract(file)
     if as_json:
         typer.echo(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())

@@ -22,12 +22,18 @@ from pipelines.ies.facts import currency, entity_name, statement_type
 from pipelines.ies.labels import KeywordMapper, MapperChain, default_chain
 from pipelines.ies.limits import Deadline, DocumentLimitExceeded, SizeLimits
 from pipelines.ies.llm_reader import SecondRead, SourceLine
-from pipelines.ies.ocr import available_engine, ocr_words
 from pipelines.ies.pdf_layout import income_tables, read_pdf_words
 from pipelines.ies.sniff import REASONS, file_kind
 from pipelines.ies.table import RawTable, UnreadableFile
-from pipelines.ies.xlsx_reader import read_xlsx_statements
 from pipelines.llm import LlmClient, LlmError
+
+
+def available_engine() -> tuple[Any, str]:
+    """The OCR engine for scans, or None and why not (imported here, when a scan needs it: a text document
+    does not pay for the imaging libraries)."""
+    from pipelines.ies.ocr import available_engine as engine
+
+    return engine()
 
 
 def content_document_id(data: bytes) -> str:
@@ -189,6 +195,8 @@ def _read(data: bytes, out: dict[str, Any], deadline: Deadline,
 
     kind = file_kind(data)
     if kind in ("csv", "xlsx"):
+        from pipelines.ies.xlsx_reader import read_xlsx_statements  # openpyxl: only for workbooks
+
         try:
             tables = [read_csv(data, limits)] if kind == "csv" else read_xlsx_statements(data, limits)
         except UnreadableFile:
@@ -221,6 +229,8 @@ def _read(data: bytes, out: dict[str, Any], deadline: Deadline,
     if engine is None:
         reason = f"No text layer (a scanned document); {why_not}."
         return {**out, "status": "needs_review", "method": "none", "warnings": [reason]}
+    from pipelines.ies.ocr import ocr_words
+
     scan = ocr_words(data, engine, deadline=deadline, limits=limits)
     from pipelines.ies.llm_reader import MAX_IMAGES, page_images
 

