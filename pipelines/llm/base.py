@@ -10,8 +10,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from jsonschema import Draft202012Validator
-
 from pipelines.llm.prices import cost_usd
 
 
@@ -118,6 +116,8 @@ class RecordedClient:
         if answer.arguments is None:
             why = f": {answer.refusal[:200]}" if answer.refusal else ""
             raise LlmError(f"{self.label} ({self.model}) answered without calling the {tool.name} tool{why}.")
+        from jsonschema import Draft202012Validator  # here: a run that never calls an LLM does not import it
+
         errors = sorted(Draft202012Validator(tool.input_schema).iter_errors(answer.arguments), key=str)
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
