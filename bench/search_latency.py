@@ -300,7 +300,7 @@ def main() -> None:
 
     print(f"Search latency benchmark ({load_note()} at start)")
     sample = ensure_sample(1)
-    # One torch thread, as the API runs the model: a second one helps little and hurts when cores are busy.
+    # One ONNX Runtime thread, as the API runs the model: a second one helps little and hurts when cores are busy.
     embedder = LocalEmbedder(threads=1)
     embedder.load()
     model = embedder.model_name

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = 3
     chat_llm_timeout_seconds: float = 15
     chat_llm_max_retries: int = 1
-    # Search (pipelines/rag): HNSW ef_search and candidates per branch; torch threads for query embedding
+    # Search (pipelines/rag): HNSW ef_search and candidates per branch; ONNX Runtime threads for query embedding
     # in the API (one short query gains little from a second thread and loses much when cores are busy).
     search_ef_search: int = 100
     search_candidates: int = 40

@@ -1,6 +1,6 @@
 """The query embedder the API searches with: one per process, created at start-up, loaded lazily.
 
-Loading the local model takes ~4 s (importing torch most of it), so start-up does not wait for it: the
+Loading the local model takes ~0.3 s (ONNX Runtime building its session), so start-up does not wait for it: the
 lifespan starts the load in a background thread and the first search waits for it if it is not done.
 A provider that cannot start (OpenAI without its package or key) fails searches with a 503 that says
 why, not the whole API.

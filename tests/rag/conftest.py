@@ -56,7 +56,7 @@ def hashing_embedder() -> HashingEmbedder:
 
 @pytest.fixture(scope="session")
 def local_embedder() -> LocalEmbedder:
-    """The real all-MiniLM-L6-v2, loaded once; one torch thread, as the API runs it (the cores are shared)."""
+    """The real all-MiniLM-L6-v2, loaded once; one ONNX Runtime thread, as the API runs it (the cores are shared)."""
     embedder = LocalEmbedder(threads=1)
     embedder.load()
     return embedder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -57,3 +58,16 @@ def test_provider_choice_and_its_errors(monkeypatch: pytest.MonkeyPatch) -> None
     except ImportError:
         with pytest.raises(RuntimeError, match="`openai` package is not installed"):
             make_embedder("openai", openai_api_key="sk-test")
+
+
+def test_local_vectors_agree_with_the_float_model(local_embedder: LocalEmbedder) -> None:
+    """The int8 ONNX model stands in for sentence-transformers' float all-MiniLM-L6-v2: on chunks of the sample
+    knowledge base, IES labels and questions (tests/fixtures/minilm, embedded by the float model before torch
+    left the project) every vector points the same way (cosine ≥ 0.99)."""
+    reference = np.load(Path(__file__).parents[1] / "fixtures" / "minilm" / "float_reference.npz")
+    texts, expected = [str(t) for t in reference["texts"]], reference["vectors"]
+    got = local_embedder.embed_documents(texts)
+    cosines = (got * expected).sum(axis=1)
+    assert len(texts) == 66 and cosines.min() >= 0.99, (cosines.min(), texts[int(cosines.argmin())])
+    # and the ranking a search relies on holds: each text is nearest its own reference vector
+    assert ((got @ expected.T).argmax(axis=1) == np.arange(len(texts))).all()
