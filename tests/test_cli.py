@@ -66,3 +66,23 @@ def test_materialize_runs_a_selection_recorded_in_dagsters_postgres_storage(pg_s
     with psycopg.connect(connection.with_database(pg_server, "dagster")) as conn:
         runs = conn.execute("SELECT status FROM runs").fetchall()
     assert ("SUCCESS",) in runs
+
+
+def test_production_without_a_stripe_key_refuses_and_writes_no_sample_row(pg_server: str, sample_dir: Path) -> None:
+    """Outside development a missing key stops the run, naming the variable: the generated business never
+    stands in for a forgotten credential."""
+    url = run("db", "url").stdout.strip().splitlines()[-1]
+
+    def customers() -> int:
+        with psycopg.connect(url) as conn:
+            exists = conn.execute("SELECT to_regclass('raw.stripe_customers')").fetchone()[0]
+            return conn.execute("SELECT count(*) FROM raw.stripe_customers").fetchone()[0] if exists else 0
+
+    before = customers()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("BRAINOPS_WAREHOUSE_URL", "STRIPE_API_KEY", "STRIPE_API_BASE")} | {"APP_ENV": "production"}
+    result = subprocess.run([BRAINOPS, "materialize", "--select", "group:stripe"], capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode != 0
+    assert "STRIPE_API_KEY" in result.stdout + result.stderr
+    assert customers() == before

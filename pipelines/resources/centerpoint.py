@@ -13,6 +13,7 @@ import dagster as dg
 
 from brainops.paths import sample_dir
 from pipelines.centerpoint.client import CenterPointClient
+from pipelines.resources.credentials import refuse_sample_outside_development
 
 LIVE_BASE_URL = "https://api.centerpointconnect.io/centerpoint/"
 SAMPLE_API_KEY = "sample"
@@ -37,6 +38,7 @@ class CenterPointResource(dg.ConfigurableResource):
             with self._client(base, self.api_key or SAMPLE_API_KEY) as client:
                 yield client
             return
+        refuse_sample_outside_development("CenterPoint", "CENTERPOINT_API_KEY")
         # Sample mode: serve the generated sample business locally for the length of this run.
         from brainops.standins import centerpoint
         from brainops.standins.runner import serve_in_thread

@@ -13,6 +13,7 @@ from datetime import timedelta
 import dagster as dg
 
 from brainops.paths import sample_dir
+from pipelines.resources.credentials import refuse_sample_outside_development
 from pipelines.stripe.client import StripeApi
 
 SAMPLE_API_KEY = "sk_test_sample"
@@ -44,6 +45,7 @@ class StripeResource(dg.ConfigurableResource):
         if not self.sample_mode:
             yield self._api(self.api_base or None, self.api_key or SAMPLE_API_KEY)
             return
+        refuse_sample_outside_development("Stripe", "STRIPE_API_KEY")
         # Sample mode: serve the generated sample business locally for the length of this run.
         from brainops.standins import stripe
         from brainops.standins.runner import serve_in_thread
