@@ -34,7 +34,9 @@ def open_store(sample_dir: Path) -> JsonlStore:
     return JsonlStore(db)
 
 
-def create_app(store: JsonlStore, *, api_key: str | None = "sample", faults: Faults | None = None) -> FastAPI:
+def create_app(store: JsonlStore, *, api_key: str | None = "sample", faults: Faults | None = None,
+               forbidden: frozenset[str] = frozenset()) -> FastAPI:
+    """`forbidden`: resources this key may not read (answered 403, as for an account without that module)."""
     app = FastAPI(title="CenterPoint Connect (local stand-in)", docs_url=None, redoc_url=None)
     app.state.faults = faults or Faults()
 
@@ -67,6 +69,8 @@ def create_app(store: JsonlStore, *, api_key: str | None = "sample", faults: Fau
     def list_resource(resource: str, request: Request) -> Response:
         if resource not in RESOURCES:
             return error(404, "Not Found", f"Unknown resource {resource}.")
+        if resource in forbidden:
+            return error(403, "Forbidden", f"This API key may not read {resource}.")
         q = request.query_params
         try:
             size = min(int(q.get("page[size]", 25)), MAX_PAGE_SIZE)

@@ -282,7 +282,9 @@ def create_app(
     token: str | None = "sample",
     rate_limit: RateLimit | None = None,
     faults: Faults | None = None,
+    workspace_id: str = WORKSPACE_ID,
 ) -> FastAPI:
+    """`workspace_id`: the workspace GET /v1/users/me names (two stand-ins with different ids are two accounts)."""
     app = FastAPI(title="Notion API (local stand-in)", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.rate_limit = rate_limit or RateLimit()
     app.state.faults = faults or Faults()
@@ -469,7 +471,7 @@ def create_app(
                 "bot": {
                     "owner": {"type": "workspace", "workspace": True},
                     "workspace_name": "Sample knowledge base",
-                    "workspace_id": WORKSPACE_ID,
+                    "workspace_id": workspace_id,
                     "workspace_limits": {"max_file_upload_size_in_bytes": 5242880},
                 },
                 "request_id": str(uuid.uuid4()),

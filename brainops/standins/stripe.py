@@ -70,6 +70,8 @@ EVENT_PREFIX = {"subscription": "customer.subscription", "dispute": "charge.disp
 _PARAM = re.compile(r"^(?P<name>\w+)(?:\[(?P<sub>\w*)\])?$")
 
 
+SAMPLE_ACCOUNT_ID = "acct_1SampleBrainOps0"  # what GET /v1/account answers unless told otherwise
+
 def open_store(sample_dir: Path, index: Path | None = None) -> JsonlStore:
     """The sample's Stripe objects indexed on `created` in SQLite (built once per generated sample).
 
@@ -147,9 +149,10 @@ def _created_bounds(created: Any) -> list[tuple[str, int]]:
 
 
 def create_app(store: JsonlStore, *, api_key: str | None = None, faults: Faults | None = None,
-               should_retry: str | None = "false") -> FastAPI:  # fmt: skip
+               should_retry: str | None = "false", account_id: str = SAMPLE_ACCOUNT_ID) -> FastAPI:  # fmt: skip
     """`api_key` None accepts any test key (`sk_test_…`, `rk_…`); `should_retry` is the
-    Stripe-Should-Retry header sent with injected 429s (None: no header)."""
+    Stripe-Should-Retry header sent with injected 429s (None: no header); `account_id`: the account
+    GET /v1/account names (two stand-ins with different ids are two Stripe accounts)."""
     app = FastAPI(title="Stripe API (local stand-in)", docs_url=None, redoc_url=None)
     app.state.faults = faults or Faults()
     app.state.should_retry = should_retry
@@ -199,6 +202,13 @@ def create_app(store: JsonlStore, *, api_key: str | None = None, faults: Faults 
     @app.exception_handler(BadRequest)
     async def bad_request(request: Request, exc: BadRequest) -> JSONResponse:
         return stripe_error(exc.status, str(exc), param=exc.param, code=exc.code)
+
+    @app.get("/v1/account")
+    def account() -> JSONResponse:
+        """The account behind the key, in the fields of Stripe's Account object a sync reads."""
+        return JSONResponse({"id": account_id, "object": "account", "type": "standard", "country": "US",
+                             "default_currency": "usd", "charges_enabled": True, "payouts_enabled": True,
+                             "business_profile": {"name": "Sample roofing business (local stand-in)"}})
 
     @app.get("/v1/{objects}")
     def list_objects(objects: str, request: Request) -> Response:

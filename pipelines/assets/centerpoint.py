@@ -3,7 +3,7 @@ local server) for all resources; any subset can be materialized alone."""
 
 import dagster as dg
 
-from pipelines.assets.source_failures import source_errors, source_retry_policy
+from pipelines.assets.source_failures import source_errors, source_failure, source_retry_policy
 from pipelines.centerpoint.catalog import RESOURCES
 from pipelines.centerpoint.client import CenterPointError, CenterPointUnavailable
 from pipelines.centerpoint.sync import SyncResult, sync_resource
@@ -48,14 +48,29 @@ def centerpoint_raw(
     def log_progress(result: SyncResult, total: int) -> None:
         context.log.info(f"{result.resource}: {result.fetched:,}/{total:,} records, {result.pages} pages")
 
+    failures: dict[str, CenterPointError] = {}
     with source_errors(CenterPointError, CenterPointUnavailable), centerpoint.open_client() as client, \
             warehouse.connect() as conn:
         mode = "sample (local stand-in)" if centerpoint.sample_mode else "live"
         context.log.info(f"CenterPoint sync in {mode} mode: {', '.join(wanted)}")
         for name in wanted:
-            result = sync_resource(
-                conn, client, RESOURCES[name], full_refresh=config.full_refresh, progress=log_progress
-            )
+            try:
+                result = sync_resource(
+                    conn, client, RESOURCES[name], full_refresh=config.full_refresh, progress=log_progress
+                )
+            except CenterPointUnavailable as exc:
+                failures[name] = exc  # an outage: the rest would wait out the same retries; the run is retried
+                context.log.error(f"CenterPoint {name} failed: {exc}")
+                break
+            except CenterPointError as exc:
+                # One resource the key may not read (403) or this account lacks (404) fails alone: its batches
+                # committed so far stay, and the other resources load.
+                conn.rollback()
+                failures[name] = exc
+                context.log.error(f"CenterPoint {name} failed: {exc}")
+                continue
+            if result.note:
+                context.log.warning(result.note)
             table_rows = conn.execute(f"SELECT count(*) FROM raw.{RESOURCES[name].table}").fetchone()[0]
             yield dg.MaterializeResult(
                 asset_key=asset_key(name),
@@ -72,3 +87,7 @@ def centerpoint_raw(
                     "mode": mode,
                 },
             )
+    if failures:
+        reasons = " ".join(f"{name}: {exc}" for name, exc in failures.items())
+        raise source_failure(f"CenterPoint sync failed for {', '.join(failures)}. {reasons}",
+                             retry=any(isinstance(exc, CenterPointUnavailable) for exc in failures.values()))

@@ -69,6 +69,8 @@ def notion_raw(
             load_pages=load_pages,
             progress=log_progress,
         )
+        if result.note:
+            context.log.warning(result.note)
         counts = {
             key: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(*key.path))).fetchone()[0]
             for key in DESCRIPTIONS

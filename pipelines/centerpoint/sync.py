@@ -19,7 +19,7 @@ import psycopg
 from pipelines.centerpoint.catalog import ResourceSpec
 from pipelines.centerpoint.client import CenterPointClient
 from pipelines.loaders.copy_upsert import UpsertResult, copy_upsert
-from pipelines.loaders.sync_state import read_cursor, save_cursor
+from pipelines.loaders.sync_state import resume, save_cursor
 
 SOURCE = "centerpoint"
 
@@ -33,6 +33,7 @@ class SyncResult:
     cursor_before: str | None = None
     cursor_after: str | None = None
     seconds: float = 0.0
+    note: str = ""  # for the run log: a saved cursor of another account was left behind
 
     @property
     def rows_per_second(self) -> float:
@@ -88,7 +89,9 @@ def sync_resource(
     if not conn.autocommit and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.commit()
     with conn.transaction():
-        result.cursor_before = None if full_refresh else read_cursor(conn, SOURCE, spec.name)
+        saved = resume(conn, SOURCE, spec.name, client.account)
+    result.cursor_before = None if full_refresh else saved.cursor
+    result.note = saved.note
     cursor = result.cursor_before
     batch: list[dict[str, Any]] = []
     total = 0
@@ -106,7 +109,7 @@ def sync_resource(
                 rows=(to_row(spec, r) for r in batch),
             )
             cursor = _newest(batch, cursor)
-            save_cursor(conn, SOURCE, spec.name, cursor, len(batch))
+            save_cursor(conn, SOURCE, spec.name, cursor, len(batch), account=client.account)
         batch = []
 
     for page in client.pages(spec.name, updated_since=result.cursor_before):

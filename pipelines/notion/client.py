@@ -72,6 +72,7 @@ class NotionClient:
         self.retries_made = 0
         self.rate_limited = 0  # 429 answers received
         self.retry_wait_seconds = 0.0
+        self._account: str | None = None
         self._http = httpx.Client(transport=transport, event_hooks={"request": [self._before_request]})
         self.sdk = Client(
             auth=token,
@@ -168,6 +169,15 @@ class NotionClient:
     def me(self) -> dict[str, Any]:
         """The integration's bot user: a cheap check that the token works."""
         return self.call("users/me", self.sdk.users.me)
+
+    @property
+    def account(self) -> str:
+        """The workspace the token reads (GET /v1/users/me: the bot's workspace_id, else the bot's own id), asked
+        once: the key the sync state is kept under."""
+        if self._account is None:
+            bot = self.me()
+            self._account = "workspace:" + str((bot.get("bot") or {}).get("workspace_id") or bot.get("id"))
+        return self._account
 
     def search(self, object_type: str) -> Iterator[dict[str, Any]]:
         """Every shared page or data source (`object_type`), the most recently edited first."""

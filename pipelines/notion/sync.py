@@ -30,7 +30,7 @@ import orjson
 import psycopg
 
 from pipelines.loaders.copy_upsert import UpsertResult, copy_upsert
-from pipelines.loaders.sync_state import read_cursor, save_cursor
+from pipelines.loaders.sync_state import resume, save_cursor
 from pipelines.notion.blocks import BLOCK_COLUMNS, block_rows, count_blocks, fetch_tree
 from pipelines.notion.client import NotionClient, NotionNotFound
 from pipelines.notion.records import (
@@ -52,6 +52,7 @@ SETTLE = timedelta(minutes=2)
 
 @dataclass
 class NotionSyncResult:
+    note: str = ""  # for the run log: a saved cursor of another account was left behind
     data_sources_listed: int = 0
     data_sources_upserted: UpsertResult = field(default_factory=UpsertResult)
     data_sources_deleted: int = 0
@@ -97,7 +98,8 @@ def needs_blocks(edited: datetime, stored: StoredPage | None) -> bool:
     return stored.blocks_synced_at is None or stored.blocks_synced_at < edited + SETTLE
 
 
-def _load_data_sources(conn: psycopg.Connection, sources: list[dict[str, Any]]) -> tuple[UpsertResult, int]:
+def _load_data_sources(conn: psycopg.Connection, sources: list[dict[str, Any]],
+                       account: str) -> tuple[UpsertResult, int]:
     upserted = UpsertResult()
     if sources:
         upserted = copy_upsert(
@@ -116,7 +118,7 @@ def _load_data_sources(conn: psycopg.Connection, sources: list[dict[str, Any]]) 
     ).rowcount
     newest = max((s["last_edited_time"] for s in sources), key=parse_time, default=None)
     if newest:
-        save_cursor(conn, SOURCE, DATA_SOURCES, newest, len(sources))
+        save_cursor(conn, SOURCE, DATA_SOURCES, newest, len(sources), account=account)
     return upserted, deleted
 
 
@@ -214,12 +216,15 @@ def sync_notion(
     result.data_sources_listed = len(sources)
     if load_data_sources:
         with conn.transaction():
-            result.data_sources_upserted, result.data_sources_deleted = _load_data_sources(conn, sources)
+            loaded = _load_data_sources(conn, sources, client.account)
+            result.data_sources_upserted, result.data_sources_deleted = loaded
     if not load_pages:
         return _finish(result, client, counters, started)
 
     with conn.transaction():
-        result.cursor_before = None if full_refresh else read_cursor(conn, SOURCE, PAGES)
+        saved = resume(conn, SOURCE, PAGES, client.account)
+    result.cursor_before = None if full_refresh else saved.cursor
+    result.note = saved.note
     candidates = changed_pages(client, sources, result.cursor_before)
     result.pages_listed = len(candidates)
     with conn.transaction():
@@ -296,7 +301,7 @@ def sync_notion(
             newest = chunk[-1]
             if cursor is None or newest[0] >= parse_time(cursor):
                 cursor = orjson.loads(newest[2])["last_edited_time"]
-            save_cursor(conn, SOURCE, PAGES, cursor, len(chunk))
+            save_cursor(conn, SOURCE, PAGES, cursor, len(chunk), account=client.account)
         result.load_seconds += time.perf_counter() - load_started
         if progress:
             progress(result, len(candidates))

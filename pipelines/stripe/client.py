@@ -11,6 +11,7 @@ StripeUnavailable says so. A wrong key or a bad request raises StripeSyncError a
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -80,6 +81,8 @@ class StripeApi:
         self.rate_limited = 0
         self.seconds_waited = 0.0
         self._counter_lock = threading.Lock()
+        self._key_fingerprint = hashlib.sha256(api_key.encode()).hexdigest()[:12]
+        self._account: str | None = None
         # A client object, never the SDK's global `stripe.api_key`: several accounts can sync side by side.
         self._client = stripe.StripeClient(
             api_key,
@@ -87,6 +90,17 @@ class StripeApi:
             max_network_retries=max_network_retries,
             http_client=stripe.RequestsClient(timeout=(10.0, timeout)),
         )
+
+    @property
+    def account(self) -> str:
+        """The Stripe account behind the key (GET /v1/account), asked once; a restricted key that may not read
+        it is known by the address and a fingerprint of the key instead (never the key)."""
+        if self._account is None:
+            try:
+                self._account = str(self.get("/v1/account")["id"])
+            except StripeSyncError:
+                self._account = f"{self.api_base} key:{self._key_fingerprint}"
+        return self._account
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """GET a /v1 path; the parsed JSON body. Raises StripeSyncError with a readable message."""

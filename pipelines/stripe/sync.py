@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 
 from pipelines.loaders.copy_upsert import UpsertResult, copy_upsert
-from pipelines.loaders.sync_state import read_cursor, save_cursor
+from pipelines.loaders.sync_state import resume, save_cursor
 from pipelines.stripe.catalog import ObjectSpec
 from pipelines.stripe.client import StripeApi
 from pipelines.stripe.rows import at, to_row
@@ -57,9 +57,10 @@ class _Loader:
     """Rows waiting for the next batch commit; each commit saves the walk's state with the rows."""
 
     def __init__(
-        self, conn: psycopg.Connection, spec: ObjectSpec, result: SyncResult, batch_rows: int, progress: Progress | None
+        self, conn: psycopg.Connection, spec: ObjectSpec, result: SyncResult, batch_rows: int,
+        progress: Progress | None, account: str,
     ) -> None:
-        self.conn, self.spec, self.result = conn, spec, result
+        self.conn, self.spec, self.result, self.account = conn, spec, result, account
         self.batch_rows, self.progress = batch_rows, progress
         self.rows: list[tuple[Any, ...]] = []
 
@@ -80,7 +81,8 @@ class _Loader:
                     version_column="snapshot_at" if self.spec.mutable else None,
                 )
             self.result.cursor_after = json.dumps(state, separators=(",", ":"))
-            save_cursor(self.conn, SOURCE, self.spec.name, self.result.cursor_after, len(self.rows))
+            save_cursor(self.conn, SOURCE, self.spec.name, self.result.cursor_after, len(self.rows),
+                        account=self.account)
         self.rows = []
         if self.progress:
             self.progress(self.result)
@@ -99,10 +101,10 @@ def sync_object(
     """Bring raw.<spec.table> up to date. `max_event_age`: Stripe keeps events for 30 days, so a cursor
     older than that cannot be caught up from events and the object is listed in full again."""
     started = time.perf_counter()
-    saved = read_cursor(conn, SOURCE, spec.name)
-    result = SyncResult(spec.name, cursor_before=saved)
-    state: dict[str, Any] = {} if full_refresh or not saved else json.loads(saved)
-    loader = _Loader(conn, spec, result, batch_rows, progress)
+    saved = resume(conn, SOURCE, spec.name, api.account)
+    result = SyncResult(spec.name, cursor_before=saved.cursor, note=saved.note)
+    state: dict[str, Any] = {} if full_refresh or not saved.cursor else json.loads(saved.cursor)
+    loader = _Loader(conn, spec, result, batch_rows, progress, api.account)
     if not spec.mutable:
         _sync_created(api, spec, state, loader)
     elif "events_since" in state and "full" not in state and not _too_old(state["events_since"], max_event_age):
