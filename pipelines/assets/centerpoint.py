@@ -87,7 +87,9 @@ def centerpoint_raw(
                     "mode": mode,
                 },
             )
+    outage = next((exc for exc in failures.values() if isinstance(exc, CenterPointUnavailable)), None)
+    if outage:  # the whole API is down: one sentence for it, and the run is retried
+        raise source_failure(str(outage), retry=True)
     if failures:
         reasons = " ".join(f"{name}: {exc}" for name, exc in failures.items())
-        raise source_failure(f"CenterPoint sync failed for {', '.join(failures)}. {reasons}",
-                             retry=any(isinstance(exc, CenterPointUnavailable) for exc in failures.values()))
+        raise source_failure(f"CenterPoint sync failed for {', '.join(failures)}. {reasons}", retry=False)

@@ -98,7 +98,9 @@ class StripeApi:
         if self._account is None:
             try:
                 self._account = str(self.get("/v1/account")["id"])
-            except StripeSyncError:
+            except StripeUnavailable:
+                raise  # an outage says nothing about the key: the sync fails as it would on its first page
+            except StripeSyncError:  # a restricted key without read access to the account
                 self._account = f"{self.api_base} key:{self._key_fingerprint}"
         return self._account
 
