@@ -82,13 +82,9 @@ def export(env: Environment) -> None:
 
 
 def sources_in_sample_mode() -> list[str]:
-    s = get_settings()
-    modes = {
-        "centerpoint": not s.centerpoint_api_key and not s.centerpoint_base_url,
-        "stripe": not s.stripe_api_key and not s.stripe_api_base,
-        "notion": not s.notion_token and not s.notion_base_url,
-    }
-    return [name for name, sample in modes.items() if sample]
+    from brainops.modes import source_modes
+
+    return [name for name, mode in source_modes(get_settings()).items() if mode == "sample"]
 
 
 def sample_ready() -> bool:

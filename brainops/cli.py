@@ -149,9 +149,23 @@ def up(
     console.print(f"  Dagster UI  http://127.0.0.1:{ui_port}")
     console.print(f"  API         http://127.0.0.1:{api_port}/docs")
     console.print(f"  API key     {key}")
+    console.print(f"  sources     {_modes_line()}")
     console.print(f"  try:        curl -H 'X-API-Key: {key}' http://127.0.0.1:{api_port}/api/v1/customers")
     console.print("Ctrl-C stops the servers (Postgres keeps running: `brainops db stop`).")
     _wait(children)
+
+
+def _modes_line() -> str:
+    """Which sources read real accounts and which the generated sample business, in one line."""
+    from brainops.modes import source_modes
+    from brainops.settings import get_settings
+
+    settings = get_settings()
+    modes = source_modes(settings)
+    line = ", ".join(f"{source} {mode}" for source, mode in modes.items())
+    if "sample" in modes.values():
+        line += f" (sample: the generated business in {sample_dir(settings.sample_scale)}, not a real account)"
+    return line
 
 
 def _submit_sample_statements(url: str) -> None:

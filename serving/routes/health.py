@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 
+from brainops.modes import source_modes
 from brainops.settings import get_settings
 from brainops.warehouse.migrate import available
 
@@ -29,7 +30,7 @@ def _unreachable(what: str, exc: Exception) -> JSONResponse:
     return JSONResponse({"status": "unavailable", "database": f"unreachable: {what}"}, 503)
 
 
-@router.get("/health", summary="Database reachable and migrations current")
+@router.get("/health", summary="Database reachable, migrations current, and which sources are live or sample")
 async def health(request: Request) -> JSONResponse:
     seconds = get_settings().api_pool_timeout_seconds
     try:
@@ -44,9 +45,13 @@ async def health(request: Request) -> JSONResponse:
     except psycopg.Error as exc:  # reachable, but the check failed (no migrations table yet, permissions)
         return JSONResponse({"status": "unavailable", "database": f"error: {type(exc).__name__}"}, 503)
     missing = [m.version for m in available() if m.version not in applied]
+    settings = get_settings()
     body = {
         "status": "ok" if not missing else "degraded",
         "database": "ok",
         "migrations": "current" if not missing else f"pending: {missing}",
+        # Sample mode said out loud: which sources read the generated business instead of a real account.
+        "environment": settings.environment,
+        "sources": source_modes(settings),
     }
     return JSONResponse(body, 200 if not missing else 503)

@@ -58,10 +58,31 @@ def key(api_db: str) -> str:
         return create_key(conn, name="tests", role="analyst").secret
 
 
-def test_health_reports_database_and_migrations(client: TestClient) -> None:
-    response = client.get("/health")
+def test_health_reports_database_migrations_and_which_sources_are_sample(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from brainops.settings import get_settings
+
+    for variable in ("CENTERPOINT_API_KEY", "CENTERPOINT_BASE_URL", "NOTION_TOKEN", "NOTION_BASE_URL", "APP_ENV"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_live_configured")
+    get_settings.cache_clear()
+    try:
+        response = client.get("/health")
+    finally:
+        get_settings.cache_clear()
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "migrations": "current"}
+    assert response.json() == {"status": "ok", "database": "ok", "migrations": "current", "environment": "development",
+                               "sources": {"centerpoint": "sample", "stripe": "live", "notion": "sample"}}
+
+
+def test_outside_development_a_source_without_credentials_shows_as_refused() -> None:
+    from brainops.modes import source_modes
+    from brainops.settings import Settings
+
+    modes = source_modes(Settings(environment="production", stripe_api_key="sk_live_x", _env_file=None))
+    assert modes == {"centerpoint": "refused: set CENTERPOINT_API_KEY", "stripe": "live",
+                     "notion": "refused: set NOTION_TOKEN"}
 
 
 def test_a_key_is_required(client: TestClient) -> None:
