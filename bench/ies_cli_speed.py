@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ies_ocr_speed import run  # noqa: E402  (one way to time a CLI extraction, shared)
+from bench.ies_ocr_speed import print_same_totals, run  # noqa: E402  (one way to time a CLI extraction, shared)
 
 SUFFIXES = {".pdf", ".xlsx", ".csv"}
 
@@ -77,8 +77,7 @@ def main() -> None:
         print(f"{mode}: median {statistics.median(values):.2f} s per document over {len(values)} "
               f"(fastest {min(values):.2f}, slowest {max(values):.2f}; {args.rounds} runs each)")
     if args.before:
-        same = sum(a == b for a, b in zip(figures["before"], figures["now"], strict=True))
-        print(f"headline totals identical before and now: {same}/{len(figures['now'])} runs")
+        print_same_totals(figures, "runs")
 
 
 if __name__ == "__main__":

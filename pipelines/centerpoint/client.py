@@ -8,7 +8,6 @@ CenterPointUnavailable says so. Other refusals (a wrong key, a bad request) rais
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 import orjson
 
+from pipelines.accounts import key_account
 from pipelines.backoff import Backoff, retry_after_seconds
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -60,10 +60,8 @@ class CenterPointClient:
                                max_attempts=None if max_retries is None else max_retries + 1)
         self.requests_made = 0
         self.retries_made = 0
-        # The account this client reads, for the sync state: the API has no "who am I", so the address and a
-        # fingerprint of the key (never the key) stand for it.
-        fingerprint = hashlib.sha256(api_key.encode()).hexdigest()[:12]
-        self.account = f"{base_url.rstrip('/')}/ key:{fingerprint}"
+        # The account this client reads, for the sync state: the API has no "who am I".
+        self.account = key_account(base_url, api_key)
         self._http = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             headers={"Authorization": auth, "Accept": "application/vnd.api+json"},

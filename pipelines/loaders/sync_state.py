@@ -53,3 +53,4 @@ def read_cursor(conn: psycopg.Connection, source: str, resource: str) -> str | N
         "SELECT cursor FROM raw._sync_state WHERE source = %s AND resource = %s", (source, resource)
     ).fetchone()
     return row[0] if row else None
+

@@ -38,7 +38,7 @@ class CenterPointResource(dg.ConfigurableResource):
             with self._client(base, self.api_key or SAMPLE_API_KEY) as client:
                 yield client
             return
-        refuse_sample_outside_development("CenterPoint", "CENTERPOINT_API_KEY")
+        refuse_sample_outside_development("centerpoint")
         # Sample mode: serve the generated sample business locally for the length of this run.
         from brainops.standins import centerpoint
         from brainops.standins.runner import serve_in_thread

@@ -38,7 +38,7 @@ class NotionResource(dg.ConfigurableResource):
             with self._client(self.base_url or None, self.token or SAMPLE_TOKEN, self.requests_per_second) as client:
                 yield client
             return
-        refuse_sample_outside_development("Notion", "NOTION_TOKEN")
+        refuse_sample_outside_development("notion")
         # Sample mode: serve the generated knowledge base locally for the length of this run.
         from brainops.standins import notion
         from brainops.standins.runner import serve_in_thread

@@ -45,7 +45,7 @@ class StripeResource(dg.ConfigurableResource):
         if not self.sample_mode:
             yield self._api(self.api_base or None, self.api_key or SAMPLE_API_KEY)
             return
-        refuse_sample_outside_development("Stripe", "STRIPE_API_KEY")
+        refuse_sample_outside_development("stripe")
         # Sample mode: serve the generated sample business locally for the length of this run.
         from brainops.standins import stripe
         from brainops.standins.runner import serve_in_thread

@@ -11,7 +11,6 @@ StripeUnavailable says so. A wrong key or a bad request raises StripeSyncError a
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
@@ -20,6 +19,7 @@ from typing import Any
 
 import stripe
 
+from pipelines.accounts import key_account
 from pipelines.backoff import Backoff, retry_after_seconds
 
 LIVE_API_BASE = "https://api.stripe.com"
@@ -81,7 +81,7 @@ class StripeApi:
         self.rate_limited = 0
         self.seconds_waited = 0.0
         self._counter_lock = threading.Lock()
-        self._key_fingerprint = hashlib.sha256(api_key.encode()).hexdigest()[:12]
+        self._key_account = key_account(self.api_base, api_key)
         self._account: str | None = None
         # A client object, never the SDK's global `stripe.api_key`: several accounts can sync side by side.
         self._client = stripe.StripeClient(
@@ -101,7 +101,7 @@ class StripeApi:
             except StripeUnavailable:
                 raise  # an outage says nothing about the key: the sync fails as it would on its first page
             except StripeSyncError:  # a restricted key without read access to the account
-                self._account = f"{self.api_base} key:{self._key_fingerprint}"
+                self._account = self._key_account
         return self._account
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
